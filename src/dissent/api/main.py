@@ -1,0 +1,17 @@
+"""The JSON API v1: one NinjaAPI, each app contributing its own router."""
+
+from ninja import NinjaAPI
+
+from dissent.api import errors
+from dissent.api.auth import API_AUTH
+from dissent.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Dissent Channel API",
+    version="1",
+    description="JSON API v1. Authenticate with `Authorization: Bearer <token>` or a browser session.",
+    auth=API_AUTH,
+    urls_namespace="api-v1",
+)
+errors.install(api)
+api.add_router("", people_router)

@@ -1,0 +1,205 @@
+"""The ``dissent`` command: every operator task without a Django manage.py in sight.
+
+Argument errors and rejected input exit with status 2 and a sentence on stderr;
+Django is set up only after the arguments are known to be good.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+UNIT_COLUMNS = ("code", "name", "parent_code", "kind")
+PEOPLE_COLUMNS = ("email", "name", "units", "roles", "eligible", "language")
+
+
+class CliError(Exception):
+    """A problem the operator can fix; printed as one sentence, exit status 2."""
+
+
+def setup_django(*, migrate: bool = True) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dissent.settings")
+    import django
+    from django.apps import apps
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        if not apps.ready:
+            django.setup()
+    except ImproperlyConfigured as exc:
+        raise CliError(f"configuration: {exc}") from exc
+    if migrate:
+        from dissent.server import migrate_if_needed
+
+        migrate_if_needed()
+
+
+def read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise CliError(f"{path}: is a directory, not a CSV file") from None
+    except PermissionError:
+        raise CliError(f"{path}: permission denied") from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    setup_django()
+    from dissent.server import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    setup_django()
+    from dissent.demo.load import load_demo_if_empty
+
+    print(load_demo_if_empty())
+    if args.no_serve:
+        return 0
+    from dissent.server import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def run_import(kind: str, args: argparse.Namespace) -> int:
+    data = read_file(args.file)
+    setup_django()
+    from dissent.people import services
+
+    importer = services.import_units if kind == "units" else services.import_people
+    try:
+        result = importer(data=data, skip_invalid=args.skip_invalid)
+    except services.ImportRejected as exc:
+        for err in exc.errors:
+            print(f"{args.file}: {err}", file=sys.stderr)
+        print(
+            f"{args.file}: {exc.detail} (use --skip-invalid to import the valid rows)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    for err in result.skipped:
+        print(f"{args.file}: skipped {err}", file=sys.stderr)
+    print(f"{kind}: {result.created} created, {result.updated} updated, {len(result.skipped)} skipped")
+    return 0
+
+
+def cmd_tokens_create(args: argparse.Namespace) -> int:
+    setup_django()
+    from dissent.errors import NotFound
+    from dissent.people.services import create_tokens
+
+    try:
+        issued = create_tokens(emails=args.emails)
+    except NotFound as exc:
+        raise CliError(exc.detail) from exc
+    sys.stdout.write("".join(f"{email} {token}\n" for email, token in issued))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    setup_django(migrate=False)
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", deploy=args.deploy, fail_level="WARNING")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("run_huey", workers=args.workers, worker_type="thread")
+    return 0
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    setup_django(migrate=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["dissent manage", *args.rest])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dissent",
+        description="Dissent Channel. Data dir: $DISSENT_HOME (default ./var); "
+        "DATABASE_URL selects PostgreSQL.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def serving(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+        p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+        p.add_argument("--workers", type=int, default=2, help="web worker processes (default 2)")
+
+    p = sub.add_parser("serve", help="migrate if needed, then serve web + API and run the task worker")
+    serving(p)
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("demo", help="load the fictional demo organisation into an empty data dir, then serve")
+    serving(p)
+    p.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
+    p.set_defaults(func=cmd_demo)
+
+    for kind, columns in (
+        ("units", "code,name,parent_code,kind"),
+        ("people", "email,name,units,roles,eligible,language"),
+    ):
+        group = sub.add_parser(kind, help=f"{kind} directory commands: import FILE.csv").add_subparsers(
+            dest="action", metavar="ACTION", required=True
+        )
+        p = group.add_parser(
+            "import", help=f"import {kind} from a UTF-8 CSV with columns {','.join(columns)}"
+        )
+        p.add_argument("file", metavar="FILE.csv")
+        p.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the others")
+        p.set_defaults(func=lambda a, kind=kind: run_import(kind, a))
+
+    group = sub.add_parser("tokens", help="API tokens: create EMAIL [EMAIL ...]").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    p = group.add_parser("create", help="print `EMAIL TOKEN` for each person; the token is shown only once")
+    p.add_argument("emails", nargs="+", metavar="EMAIL")
+    p.set_defaults(func=cmd_tokens_create)
+
+    p = sub.add_parser("check", help="check the configuration (--deploy: production readiness)")
+    p.add_argument("--deploy", action="store_true")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("worker", help="run only the background task worker")
+    p.add_argument("--workers", type=int, default=2)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("manage", help="run a Django management command (for developers)")
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except CliError as exc:
+        print(f"dissent: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Loading the demo organisation through the same import path that operators use."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from dissent.channel.models import ChannelSettings
+from dissent.demo.organisation import DEMO_DOMAIN, DEMO_PASSWORD, people_csv, units_csv
+from dissent.people import services
+from dissent.people.models import Unit, User
+
+
+def load_demo_if_empty() -> str:
+    """Load the demo when nobody exists yet; an installation with real people is never touched."""
+    if User.objects.exists():
+        return "The data dir already has people: demo not loaded."
+    with transaction.atomic():
+        services.import_units(data=units_csv().encode())
+        services.import_people(data=people_csv().encode())
+        # One Argon2 hash shared by all demo logins: hashing 120 times would take seconds.
+        User.objects.filter(email__endswith="@" + DEMO_DOMAIN).update(password=make_password(DEMO_PASSWORD))
+        config = ChannelSettings.current()
+        config.receiving_office = Unit.objects.get(code="MFA-PPS")
+        config.save(update_fields=["receiving_office"])
+    count = User.objects.count()
+    return (
+        f"Loaded the fictional demo organisation: {count} people. "
+        f"Log in as drafter@{DEMO_DOMAIN} / {DEMO_PASSWORD}"
+    )

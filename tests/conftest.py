@@ -1,0 +1,92 @@
+"""Shared personas: a small organisation imported through the real directory import."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from dissent.channel.models import ChannelSettings
+from dissent.people import services
+from dissent.people.models import Unit, User
+
+UNITS = """code,name,parent_code,kind
+ORG,Example Organisation,,organisation
+MIN,Ministry,ORG,agency
+AID,Aid Agency,ORG,agency
+PPS,Policy Planning,MIN,office
+NOR,Northern Bureau,MIN,bureau
+WAT,Water Bureau,AID,bureau
+"""
+
+PEOPLE = """email,name,units,roles,eligible,language
+drafter@example.org,Dana Drafter,NOR,staff,true,en
+cosigner@example.org,Cole Cosigner,WAT,staff,true,zh-hans
+outsider@example.org,Otto Outsider,NOR,staff,false,en
+office@example.org,Olga Office,PPS,staff;office,true,en
+office.head@example.org,Omar Head,PPS,staff;office;office_head,true,en
+leader@example.org,Lena Leader,MIN,staff;leadership;head,true,en
+aid.head@example.org,Ari Head,AID,staff;head,true,en
+auditor@example.org,Aude Auditor,ORG,staff;auditor,true,en
+admin@example.org,Adam Admin,ORG,staff;admin,true,en
+"""
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class Personas:
+    drafter: User
+    cosigner: User
+    outsider: User
+    office: User
+    office_head: User
+    leader: User
+    agency_head: User
+    auditor: User
+    admin: User
+
+
+@pytest.fixture
+def org(db: None) -> Personas:
+    services.import_units(data=UNITS.encode())
+    services.import_people(data=PEOPLE.encode())
+    config = ChannelSettings.current()
+    config.receiving_office = Unit.objects.get(code="PPS")
+    config.save()
+    people = {u.email.split("@")[0]: u for u in User.objects.all()}
+    for user in people.values():
+        user.set_password(PASSWORD)
+        user.save(update_fields=["password"])
+    return Personas(
+        drafter=people["drafter"],
+        cosigner=people["cosigner"],
+        outsider=people["outsider"],
+        office=people["office"],
+        office_head=people["office.head"],
+        leader=people["leader"],
+        agency_head=people["aid.head"],
+        auditor=people["auditor"],
+        admin=people["admin"],
+    )
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Argon2 is slow on purpose; tests only need hashing to work, not to resist attack."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def token_for(user: User) -> str:
+    return services.create_tokens(emails=[user.email])[0][1]
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
