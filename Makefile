@@ -35,7 +35,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	DISSENT_HOME=$(CURDIR)/var/bench $(BIN)/python -m bench
+	$(BIN)/python -m bench
 
 messages: install
 	cd src/dissent && DISSENT_HOME=$(CURDIR)/var/messages ../../$(BIN)/django-admin makemessages -l zh_Hans --no-obsolete --settings=dissent.settings --pythonpath=..
