@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["import_people"]
+BENCHMARKS = ["import_people", "tokens_create"]
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from django.core import mail
 from django.test import Client
 
-from dissent.people.models import User
-from tests.conftest import PASSWORD, Personas, logged_in
+from dissent.people.models import ApiToken, User
+from tests.conftest import PASSWORD, Personas, bearer, logged_in, token_for
 
 
 def login(client: Client, email: str, password: str = PASSWORD) -> Any:
@@ -96,3 +96,20 @@ def test_an_unknown_page_is_a_plain_404(client: Client) -> None:
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "Not found" in response.content.decode()
+
+
+def test_an_administrator_edits_the_channel_settings_in_the_admin(org: Personas) -> None:
+    client = logged_in(org.admin)
+    page = client.get("/admin/channel/channelsettings/1/change/")
+    assert page.status_code == 200
+    assert "Policy Planning" in page.content.decode()
+
+
+def test_an_administrator_revokes_a_token_in_the_admin(org: Personas) -> None:
+    token = token_for(org.drafter)
+    row = ApiToken.objects.get(user=org.drafter)
+    client = logged_in(org.admin)
+    client.post("/admin/people/apitoken/", {"action": "revoke", "_selected_action": [row.pk]}, follow=True)
+    row.refresh_from_db()
+    assert row.revoked_at is not None
+    assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 401
