@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "huey.contrib.djhuey",
     "dissent.people",
+    "dissent.audit",
+    "dissent.vault",
     "dissent.channel",
     "dissent.web",
     "dissent.api",

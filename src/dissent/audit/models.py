@@ -1,0 +1,45 @@
+"""The audit trail: one append-only table whose rows form a SHA-256 hash chain."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when. ``hash`` = SHA-256(prev_hash ‖ canonical event).
+
+    People and memos are referred to by plain ids, not foreign keys, so that nothing can
+    cascade into this table and no row ever has to change.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True)
+    at = models.DateTimeField(_("time"))
+    actor_id = models.BigIntegerField(_("actor"), null=True, db_index=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=40, blank=True)
+    object_id = models.CharField(_("object"), max_length=64, blank=True)
+    memo_id = models.CharField(_("memo"), max_length=40, blank=True, db_index=True)
+    details = models.JSONField(_("details"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ("seq",)
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class ChainHead(models.Model):
+    """One row (pk=1): the last sequence number and hash. Writers lock it briefly to append."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
