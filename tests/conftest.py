@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from huey.contrib.djhuey import HUEY
 
 from dissent.channel.models import ChannelSettings
 from dissent.people import services
@@ -70,6 +72,14 @@ def org(db: None) -> Personas:
         auditor=people["auditor"],
         admin=people["admin"],
     )
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once() -> Iterator[None]:
+    """Background tasks run in the test's own process and transaction."""
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False
 
 
 @pytest.fixture(autouse=True)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dissent.audit",
     "dissent.vault",
     "dissent.channel",
+    "dissent.notify",
     "dissent.web",
     "dissent.api",
 ]

@@ -61,7 +61,7 @@ def test_a_deactivated_person_cannot_use_their_token(org: Personas, client: Clie
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
 
 
-@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/memos/does-not-exist", "/api/v1/"])
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/memos/does-not-exist/nothing", "/api/v1/"])
 def test_unknown_api_paths_are_json_404(client: Client, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 404

@@ -4,6 +4,8 @@ from ninja import NinjaAPI
 
 from dissent.api import errors
 from dissent.api.auth import API_AUTH
+from dissent.api.renderer import ApiRenderer
+from dissent.channel.api import router as channel_router
 from dissent.people.api import router as people_router
 
 api = NinjaAPI(
@@ -12,6 +14,8 @@ api = NinjaAPI(
     description="JSON API v1. Authenticate with `Authorization: Bearer <token>` or a browser session.",
     auth=API_AUTH,
     urls_namespace="api-v1",
+    renderer=ApiRenderer(),
 )
 errors.install(api)
 api.add_router("", people_router)
+api.add_router("", channel_router)

@@ -1,0 +1,148 @@
+"""Every read of memos, scoped to the actor. What the actor may not see does not exist: NotFound.
+
+Reads of content are audited here (``memo.read``), in the same place they are decrypted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from dissent.audit.services import record
+from dissent.channel import policy
+from dissent.channel.content import MemoContent, open_content
+from dissent.channel.models import ChannelSettings, Drafter, Memo, MemoVersion, Reader
+from dissent.channel.policy import Access
+from dissent.channel.status import OPEN_FOR_OFFICE, MemoStatus
+from dissent.errors import NotFound
+from dissent.people.models import Unit, User
+from dissent.people.roles import Role, UnitKind
+from dissent.vault import services as vault
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What the actor is to every memo, before looking at any one memo."""
+
+    roles: frozenset[str]
+    is_office: bool
+    is_distribution: bool
+    headed_agency_ids: frozenset[int]
+
+
+def standing_of(actor: User, config: ChannelSettings | None = None) -> Standing:
+    config = config or ChannelSettings.current()
+    roles = frozenset(actor.role_assignments.values_list("role", flat=True))
+    named = config.distribution_people.filter(pk=actor.pk).exists()
+    return Standing(
+        roles=roles,
+        is_office=bool(roles & {Role.OFFICE, Role.OFFICE_HEAD}),
+        is_distribution=named or bool(roles & set(config.distribution_roles or [])),
+        headed_agency_ids=frozenset(
+            Unit.objects.filter(head=actor, kind=UnitKind.AGENCY).values_list("pk", flat=True)
+        ),
+    )
+
+
+def relation_filters(actor: User) -> dict[str, Q]:
+    """Per-memo relations as subqueries, so lists need no DISTINCT and no join fan-out.
+
+    Co-signing adds ``signer`` and ``invitee`` here when it arrives.
+    """
+    return {
+        "drafter": Q(Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor))),
+        "reader": Q(Exists(Reader.objects.filter(memo=OuterRef("pk"), user=actor))),
+    }
+
+
+def visible_memos(actor: User, standing: Standing | None = None) -> QuerySet[Memo]:
+    standing = standing or standing_of(actor)
+    rel = relation_filters(actor)
+    visible = rel["drafter"]
+    if standing.is_office or standing.is_distribution:
+        visible |= Q(submitted_at__isnull=False)
+    else:
+        receiving = rel["reader"]
+        if standing.headed_agency_ids:
+            receiving |= Q(
+                Exists(
+                    Memo.agencies.through.objects.filter(
+                        memo_id=OuterRef("pk"), unit_id__in=standing.headed_agency_ids
+                    )
+                )
+            )
+        visible |= Q(submitted_at__isnull=False) & receiving
+    return Memo.objects.filter(visible)
+
+
+def access_for(actor: User, memo: Memo, standing: Standing | None = None) -> Access:
+    standing = standing or standing_of(actor)
+    drafter = Drafter.objects.filter(memo=memo, user=actor).first()
+    return Access(
+        is_drafter=drafter is not None,
+        is_lead_drafter=bool(drafter and drafter.is_lead),
+        is_office=standing.is_office,
+        is_office_head=Role.OFFICE_HEAD in standing.roles,
+        is_distribution=standing.is_distribution,
+        is_agency_head=bool(standing.headed_agency_ids)
+        and memo.agencies.filter(pk__in=standing.headed_agency_ids).exists(),
+        is_reader=Reader.objects.filter(memo=memo, user=actor).exists(),
+        eligible=actor.eligible,
+    )
+
+
+def memo_for(actor: User, memo_id: str, *, lock: bool = False) -> tuple[Memo, Access]:
+    """The memo and the actor's access to it, or NotFound — the same for hidden and missing."""
+    qs = Memo.objects.select_related("current_version", "data_key")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    memo = qs.filter(public_id=memo_id).first()
+    if memo is None:
+        raise NotFound()
+    access = access_for(actor, memo)
+    if not policy.can_view(access, submitted=memo.submitted_at is not None):
+        raise NotFound()
+    return memo, access
+
+
+def content_of(memo: Memo, version: MemoVersion | None = None) -> MemoContent:
+    version = version or memo.current_version
+    assert version is not None, "every memo is created with its first version"
+    return open_content(memo.data_key, bytes(version.content), aad=memo.aad(f"v{version.number}"))
+
+
+def read_content(actor: User, memo: Memo, *, via: str, version: MemoVersion | None = None) -> MemoContent:
+    """Decrypt a version for the actor and record that they read it."""
+    content = content_of(memo, version)
+    number = (version or memo.current_version).number  # type: ignore[union-attr]
+    record(
+        actor=actor,
+        action="memo.read",
+        target=memo,
+        memo_id=memo.public_id,
+        details={"via": via, "version": number},
+    )
+    return content
+
+
+def open_text(memo: Memo, sealed: bytes | memoryview | None, place: str) -> str:
+    if sealed is None:
+        return ""
+    return vault.open_text(memo.data_key, bytes(sealed), aad=memo.aad(place))
+
+
+def office_queue(actor: User) -> list[Memo]:
+    """Memos awaiting the office, the nearest deadline first (acknowledgement, then response)."""
+    memos = list(
+        visible_memos(actor).filter(status__in=OPEN_FOR_OFFICE).select_related("current_version", "data_key")
+    )
+    return sorted(memos, key=current_deadline)
+
+
+def current_deadline(memo: Memo) -> datetime:
+    """The deadline the office works to now: acknowledgement first, then the response."""
+    due = memo.acknowledge_due if memo.status == MemoStatus.SUBMITTED else memo.response_due
+    assert due is not None, "a submitted memo has both deadlines"
+    return due
