@@ -120,7 +120,7 @@ def test_submission_notifies_the_receiving_parties_without_content(
     assert "aid.head@example.org" not in notified, "the drafter's agency is the office's own"
     assert mail.outbox, "e-mails were sent"
     for message in mail.outbox:
-        assert MEMO["title"] not in f"{message.subject} {message.body}"
+        assert str(MEMO["title"]) not in f"{message.subject} {message.body}"
         assert "rural" not in message.body
         assert "/inbox/" in message.body
 
