@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "dissent.vault",
     "dissent.channel",
     "dissent.notify",
+    "dissent.attachments",
     "dissent.web",
     "dissent.api",
 ]
@@ -227,6 +228,15 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Attachments: a size limit and an allow-list of types (dissent/attachments/files.py).
+DISSENT_ATTACHMENT_MAX_BYTES = int(float(os.environ.get("DISSENT_ATTACHMENT_MAX_MB", "25")) * 1_000_000)
+DISSENT_ATTACHMENT_TYPES = frozenset(
+    os.environ.get(
+        "DISSENT_ATTACHMENT_TYPES", "pdf,png,jpg,jpeg,txt,md,csv,docx,xlsx,pptx,odt,ods,odp"
+    ).split(",")
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
 LOGGING = {
     "version": 1,

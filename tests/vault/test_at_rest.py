@@ -32,11 +32,17 @@ config = ChannelSettings.current()
 config.receiving_office = Unit.objects.get(code="O")
 config.save()
 d, o = User.objects.get(email="d@x.org"), User.objects.get(email="o@x.org")
-memo = services.create_memo(actor=d, title="Title {PHRASE}", summary="{PHRASE}", body="Body {PHRASE}", recommendations=["Do {PHRASE}"], policy_area="{PHRASE}")
+memo = services.create_memo(
+    actor=d, title="Title {PHRASE}", summary="{PHRASE}", body="Body {PHRASE}",
+    recommendations=["Do {PHRASE}"], policy_area="{PHRASE}",
+)
 services.submit_memo(actor=d, memo_id=memo.public_id)
 services.post_message(actor=o, memo_id=memo.public_id, body="Message {PHRASE}")
 services.extend_deadline(actor=o, memo_id=memo.public_id, reason="Reason {PHRASE}")
-services.respond_to_memo(actor=o, memo_id=memo.public_id, body="Response {PHRASE}", items=[services.OutcomeIn(1, "accepted", "Item {PHRASE}")])
+services.respond_to_memo(
+    actor=o, memo_id=memo.public_id, body="Response {PHRASE}",
+    items=[services.OutcomeIn(1, "accepted", "Item {PHRASE}")],
+)
 print(memo.public_id)
 """
 
@@ -58,7 +64,11 @@ def test_the_phrase_is_nowhere_in_the_sqlite_files(tmp_path: Path) -> None:
     assert any(p.name.endswith("-wal") for p in files), "the WAL was captured while open"
     for path in files:
         assert PHRASE.encode() not in path.read_bytes(), path.name
-    assert b"Body" not in (tmp_path / "dissent.sqlite3").read_bytes() + (tmp_path / "copy-dissent.sqlite3-wal").read_bytes()
+    assert (
+        b"Body"
+        not in (tmp_path / "dissent.sqlite3").read_bytes()
+        + (tmp_path / "copy-dissent.sqlite3-wal").read_bytes()
+    )
 
 
 @pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed")
@@ -66,16 +76,33 @@ def test_the_phrase_is_nowhere_in_a_pg_dump(org: Personas, transactional_db: Non
     if connection.vendor != "postgresql":
         pytest.skip("runs with DATABASE_URL=postgres://…")
     memo = services.create_memo(
-        actor=org.drafter, title=PHRASE, summary=PHRASE, body=PHRASE, recommendations=[PHRASE], policy_area=PHRASE
+        actor=org.drafter,
+        title=PHRASE,
+        summary=PHRASE,
+        body=PHRASE,
+        recommendations=[PHRASE],
+        policy_area=PHRASE,
     )
     services.submit_memo(actor=org.drafter, memo_id=memo.public_id)
     services.post_message(actor=org.office, memo_id=memo.public_id, body=PHRASE)
     services.respond_to_memo(
-        actor=org.office, memo_id=memo.public_id, body=PHRASE, items=[services.OutcomeIn(1, "accepted", PHRASE)]
+        actor=org.office,
+        memo_id=memo.public_id,
+        body=PHRASE,
+        items=[services.OutcomeIn(1, "accepted", PHRASE)],
     )
     db = connection.settings_dict
     dump = subprocess.run(
-        ["pg_dump", "-h", db["HOST"] or "127.0.0.1", "-p", str(db["PORT"] or 5432), "-U", db["USER"], db["NAME"]],
+        [
+            "pg_dump",
+            "-h",
+            db["HOST"] or "127.0.0.1",
+            "-p",
+            str(db["PORT"] or 5432),
+            "-U",
+            db["USER"],
+            db["NAME"],
+        ],
         capture_output=True,
         check=True,
     ).stdout

@@ -1,0 +1,131 @@
+"""Attaching files to memos and messages, and reading them back — both audited.
+
+The memo's drafters attach supporting files while the text can still change; in the
+conversation, each author attaches to their own message. Attachments are supporting
+material: signatures cover the memo's text, not its files (docs/channel.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dissent.attachments.files import FileRefused, check_file
+from dissent.attachments.models import Attachment
+from dissent.audit.services import record
+from dissent.channel import policy, selectors
+from dissent.channel.models import Message
+from dissent.channel.status import CONVERSING, EDITABLE
+from dissent.errors import Conflict, DomainError, InvalidInput, NotFound, PermissionDenied
+from dissent.people.models import User
+from dissent.vault import services as vault
+
+HEAD_BYTES = 8192
+
+
+class TooLarge(DomainError):
+    code = "too_large"
+    status = 413
+
+
+@dataclass(frozen=True)
+class OpenedAttachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def refuse(exc: FileRefused, size: int) -> DomainError:
+    if size > settings.DISSENT_ATTACHMENT_MAX_BYTES:
+        return TooLarge(str(exc))
+    return InvalidInput(str(exc))
+
+
+def attach_file(
+    *, actor: User, memo_id: str, name: str, data: bytes, message_id: str | None = None
+) -> tuple[Attachment, str]:
+    """Check, seal and store a file; returns it with its cleaned file name."""
+    try:
+        checked = check_file(
+            name=name,
+            head=data[:HEAD_BYTES],
+            size=len(data),
+            max_bytes=settings.DISSENT_ATTACHMENT_MAX_BYTES,
+            allowed=settings.DISSENT_ATTACHMENT_TYPES,
+        )
+    except FileRefused as exc:
+        raise refuse(exc, len(data)) from exc
+    with transaction.atomic():
+        memo, access = selectors.memo_for(actor, memo_id, lock=True)
+        message = None
+        if message_id is None:
+            if not access.is_drafter:
+                raise PermissionDenied(_("Only the drafters attach files to the memo itself."))
+            if memo.status not in EDITABLE:
+                raise Conflict(_("Files can be attached to the memo only before it is submitted."))
+        else:
+            message = Message.objects.filter(memo=memo, pk=message_id if message_id.isdigit() else -1).first()
+            if message is None or not policy.can_read_thread(access):
+                raise NotFound()
+            if message.author_id != actor.pk:
+                raise PermissionDenied(_("Files can be attached only to your own messages."))
+            if memo.status not in CONVERSING:
+                raise Conflict(_("The conversation on this memo is closed."))
+        attachment = Attachment(
+            memo=memo,
+            message=message,
+            uploaded_by=actor,
+            content_type=checked.content_type,
+            size=len(data),
+        )
+        attachment.filename = vault.seal_text(memo.data_key, checked.filename, aad=attachment.aad("name"))
+        attachment.content = vault.seal(memo.data_key, data, aad=attachment.aad("content").encode("utf-8"))
+        attachment.save()
+        record(
+            actor=actor,
+            action="attachment.added",
+            target=attachment,
+            memo_id=memo.public_id,
+            details={
+                "size": len(data),
+                "type": checked.content_type,
+                "message_id": message.pk if message else None,
+            },
+        )
+    return attachment, checked.filename
+
+
+def visible_attachments(actor: User, memo_id: str) -> list[tuple[Attachment, str]]:
+    """(attachment, file name) the actor may see; message files only for those in the conversation."""
+    memo, access = selectors.memo_for(actor, memo_id)
+    rows = Attachment.objects.filter(memo=memo)
+    if not policy.can_read_thread(access):
+        rows = rows.filter(message__isnull=True)
+    return [(a, vault.open_text(memo.data_key, bytes(a.filename), aad=a.aad("name"))) for a in rows]
+
+
+def open_attachment(*, actor: User, memo_id: str, attachment_id: str) -> OpenedAttachment:
+    """The file for download; recorded as ``attachment.downloaded``."""
+    memo, access = selectors.memo_for(actor, memo_id)
+    attachment = Attachment.objects.filter(memo=memo, public_id=attachment_id).first()
+    if attachment is None or (attachment.message_id is not None and not policy.can_read_thread(access)):
+        raise NotFound()
+    attachment.memo = memo
+    opened = OpenedAttachment(
+        filename=vault.open_text(memo.data_key, bytes(attachment.filename), aad=attachment.aad("name")),
+        content_type=attachment.content_type,
+        content=vault.open_sealed(
+            memo.data_key, bytes(attachment.content), aad=attachment.aad("content").encode("utf-8")
+        ),
+    )
+    record(
+        actor=actor,
+        action="attachment.downloaded",
+        target=attachment,
+        memo_id=memo.public_id,
+        details={"size": attachment.size},
+    )
+    return opened
