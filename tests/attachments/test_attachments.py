@@ -1,4 +1,4 @@
-"""Attachments: an allow-list checked by content, a size limit, safe names, sealed bytes, audited downloads."""
+"""Attachments: allow-list checked by content, size limit, safe names, sealed bytes, audited downloads."""
 
 from __future__ import annotations
 
