@@ -300,17 +300,17 @@ def withdraw_memo(*, actor: User, memo_id: str) -> Memo:
     return memo
 
 
-def office_transition(actor: User, memo_id: str, what: str) -> tuple[Memo, Access]:
+def office_transition(actor: User, memo_id: str, refusal: str) -> tuple[Memo, Access]:
     memo, access = locked(actor, memo_id)
-    require(
-        policy.can_act_as_office(access), _("Only the receiving office may %(what)s a memo.") % {"what": what}
-    )
+    require(policy.can_act_as_office(access), refusal)
     return memo, access
 
 
 def acknowledge_memo(*, actor: User, memo_id: str) -> Memo:
     with transaction.atomic():
-        memo, _access = office_transition(actor, memo_id, _("acknowledge"))
+        memo, _access = office_transition(
+            actor, memo_id, _("Only the receiving office may acknowledge a memo.")
+        )
         memo.acknowledged_at = timezone.now()
         move(memo, action="acknowledge", actor=actor, fields=["acknowledged_at"])
         drafters = drafters_of(memo)
@@ -323,7 +323,9 @@ def extend_deadline(*, actor: User, memo_id: str, reason: str) -> Memo:
     reason = clean_text(reason, field="reason", limit=MAX_MESSAGE, required=True)
     config = ChannelSettings.current()
     with transaction.atomic():
-        memo, _access = office_transition(actor, memo_id, _("extend the deadline of"))
+        memo, _access = office_transition(
+            actor, memo_id, _("Only the receiving office may extend a deadline.")
+        )
         if memo.status not in EXTENDABLE:
             raise Conflict(_("Only a memo awaiting its response can be extended."))
         if memo.extended_at is not None:
@@ -364,7 +366,7 @@ def reroute_memo(*, actor: User, memo_id: str, channel: str, note: str) -> Memo:
         )
     note = clean_text(note, field="note", limit=MAX_MESSAGE, required=True)
     with transaction.atomic():
-        memo, _access = office_transition(actor, memo_id, _("re-route"))
+        memo, _access = office_transition(actor, memo_id, _("Only the receiving office may re-route a memo."))
         memo.rerouted_at, memo.rerouted_to = timezone.now(), channel
         memo.reroute_note = vault.seal_text(memo.data_key, note, aad=memo.aad("reroute_note"))
         move(
@@ -412,7 +414,9 @@ def respond_to_memo(*, actor: User, memo_id: str, body: str, items: Sequence[Out
     """The substantive response: an outcome and text for every recommendation, exactly once."""
     body = clean_text(body, field="body", limit=200_000, required=True)
     with transaction.atomic():
-        memo, _access = office_transition(actor, memo_id, _("respond to"))
+        memo, _access = office_transition(
+            actor, memo_id, _("Only the receiving office may respond to a memo.")
+        )
         check_transition("respond", memo.status)
         expected = set(range(1, len(selectors.content_of(memo).recommendations) + 1))
         numbers = [item.number for item in items]
@@ -468,7 +472,7 @@ def respond_to_memo(*, actor: User, memo_id: str, body: str, items: Sequence[Out
 
 def close_memo(*, actor: User, memo_id: str) -> Memo:
     with transaction.atomic():
-        memo, _access = office_transition(actor, memo_id, _("close"))
+        memo, _access = office_transition(actor, memo_id, _("Only the receiving office may close a memo."))
         memo.closed_at = timezone.now()
         move(memo, action="close", actor=actor, fields=["closed_at"])
         drafters = drafters_of(memo)
