@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from dissent import cli
+from dissent.channel.models import Memo
 from dissent.people.models import ApiToken, Unit, User
 from tests.conftest import PEOPLE, UNITS, Personas
 
@@ -106,6 +107,12 @@ def test_demo_loads_once_into_an_empty_installation(db: None, capsys: pytest.Cap
     assert User.objects.count() > 100
     drafter = User.objects.get(email="drafter@demo.example")
     assert drafter.check_password("dissent-demo-2026")
+    assert sorted(Memo.objects.values_list("status", flat=True)) == [
+        "acknowledged",
+        "closed",
+        "draft",
+        "submitted",
+    ]
     assert cli.main(["demo", "--no-serve"]) == 0
     assert "demo not loaded" in capsys.readouterr().out
 

@@ -6,6 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from dissent.channel.models import ChannelSettings
+from dissent.demo.memos import load_demo_memos
 from dissent.demo.organisation import DEMO_DOMAIN, DEMO_PASSWORD, people_csv, units_csv
 from dissent.people import services
 from dissent.people.models import Unit, User
@@ -23,8 +24,9 @@ def load_demo_if_empty() -> str:
         config = ChannelSettings.current()
         config.receiving_office = Unit.objects.get(code="MFA-PPS")
         config.save(update_fields=["receiving_office"])
+        memos = load_demo_memos()
     count = User.objects.count()
     return (
-        f"Loaded the fictional demo organisation: {count} people. "
+        f"Loaded the fictional demo organisation: {count} people, {memos} memos. "
         f"Log in as drafter@{DEMO_DOMAIN} / {DEMO_PASSWORD}"
     )
