@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "huey.contrib.djhuey",
     "dissent.people",
     "dissent.audit",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "dissent.people.mfa.MfaRequiredMiddleware",  # MFA set-up before anything else, for privileged roles
 ]
 
 ROOT_URLCONF = "dissent.urls"
@@ -151,6 +153,11 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dissent Channel] "
 
+# Trust: two factors for privileged roles (people/mfa.py). See docs/security.md.
+MFA_ADAPTER = "dissent.people.mfa.VaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Dissent Channel"
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -196,6 +203,24 @@ if _redis_url:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": _redis_url}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(HOME / "tasks.sqlite3")}
+
+# The cache holds login throttling counters and used TOTP codes, so every server process
+# must share it: Redis when there is one, else files in the data dir (one machine).
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "dissent-cache",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(HOME / "cache"),
+        }
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

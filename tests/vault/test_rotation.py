@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.db import connection, models
+from django.test import Client
 from nacl.exceptions import CryptoError
 from nacl.secret import Aead
 
@@ -18,6 +20,7 @@ from dissent.vault.kek import Kek, decode_kek, new_kek_text, unwrap
 from dissent.vault.models import DataKey, KeyState
 from dissent.vault.rotation import RotationRefused, exclusive, rotate_kek, switch_to
 from dissent.vault.server_key import server_signing_key
+from tests.conftest import PASSWORD, Personas, totp_code
 from tests.vault.conftest import forget_keys
 
 
@@ -95,7 +98,12 @@ def test_rotation_rewraps_everything_and_the_old_kek_opens_nothing(
 
     new = file_kek(vault_home / "kek")
     assert new.id == rotation.new_kek_id != old.id == rotation.old_kek_id
-    assert rotation.rewrapped == {"data keys": 5, "server signing key": 1, "vault.SecretHolder.secret": 5}
+    assert rotation.rewrapped == {
+        "data keys": 5,
+        "server signing key": 1,
+        "vault.SecretHolder.secret": 5,
+        "two-factor secrets": 0,
+    }
     assert not (vault_home / "kek.next").exists()
     assert (vault_home / "kek").stat().st_mode & 0o777 == 0o600
     assert set(DataKey.objects.values_list("kek_id", flat=True)) == {new.id}
@@ -214,3 +222,17 @@ def test_the_cli_explains_the_environment_flow(
 def test_keys_generate_prints_a_usable_kek(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["keys", "generate"]) == 0
     assert len(decode_kek(capsys.readouterr().out, "output").key) == 32
+
+
+def test_two_factor_secrets_are_rewrapped_and_still_log_people_in(vault_home: Path, org: Personas) -> None:
+    old = file_kek(vault_home / "kek")
+    rotation = rotate_kek()
+    assert rotation.rewrapped["two-factor secrets"] == 5
+    stored = Authenticator.objects.get(user=org.office).data["secret"]
+    assert base64.b64decode(stored.removeprefix("vault:"))[4:20] == rotation.new_kek_id.encode()
+    with pytest.raises(CryptoError):
+        unwrap(old, base64.b64decode(stored.removeprefix("vault:")), aad="allauth-mfa")
+    forget_keys()
+    client = Client()
+    client.post("/accounts/login/", {"login": "office@example.org", "password": PASSWORD})
+    assert client.post("/accounts/2fa/authenticate/", {"code": totp_code()})["Location"] == "/"
