@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dissent.people.sessions.SessionActivityMiddleware",  # idle timeout
     "dissent.people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -153,10 +154,21 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dissent Channel] "
 
-# Trust: two factors for privileged roles (people/mfa.py). See docs/security.md.
+# Trust: two factors for privileged roles (people/mfa.py), login throttling, re-authentication
+# within 15 minutes for signing and exports (people/reauth.py), sessions that end when idle
+# (people/sessions.py). See docs/security.md.
 MFA_ADAPTER = "dissent.people.mfa.VaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dissent Channel"
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
+try:
+    SESSION_IDLE_MINUTES = int(os.environ.get("DISSENT_SESSION_IDLE_MINUTES", "30"))
+except ValueError:
+    SESSION_IDLE_MINUTES = 0
+if SESSION_IDLE_MINUTES < 2:
+    raise ImproperlyConfigured("DISSENT_SESSION_IDLE_MINUTES must be a whole number of minutes, at least 2.")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
