@@ -39,7 +39,7 @@ class Tampered(DomainError):
     status = 500
     default_detail = _(
         "Stored content failed its integrity check: it was changed or moved outside Dissent Channel, "
-        "so it is not shown. The administrators have been told."
+        "so it is not shown. The failure has been logged for the administrators."
     )
 
     def __init__(self, detail: str | None = None, *, where: str = "") -> None:
