@@ -89,6 +89,14 @@ def test_a_kek_from_the_environment_writes_no_file(
     assert check_keys().source == "DISSENT_KEK"
 
 
+def test_a_kek_file_beside_a_kek_in_the_environment_is_a_warning(
+    db: None, vault_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_keys()
+    monkeypatch.setenv("DISSENT_KEK", new_kek_text())
+    assert any("kek is not used: move that file to your key backup" in w for w in check_keys().warnings)
+
+
 def test_a_bad_kek_in_the_environment_names_the_variable(
     db: None, vault_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

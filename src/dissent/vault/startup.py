@@ -14,7 +14,7 @@ from django.db import connection
 
 from dissent.home import data_dir
 from dissent.vault import keyring
-from dissent.vault.kek import KEK_FILE, NEXT_KEK_FILE, KekError, loose_permissions
+from dissent.vault.kek import KEK_ENV, KEK_FILE, NEXT_KEK_FILE, KekError, loose_permissions
 from dissent.vault.models import DataKey, KeyState
 from dissent.vault.services import Tampered
 from dissent.vault.stores import server_key_kek_id
@@ -62,6 +62,10 @@ def check_keys() -> KeyStatus:
             warning = loose_permissions(data_dir() / name)
             if warning:
                 status.warnings.append(warning)
+    if ring.from_env and (data_dir() / KEK_FILE).exists():
+        status.warnings.append(
+            f"{KEK_ENV} is set, so {data_dir() / KEK_FILE} is not used: move that file to your key backup"
+        )
     if ring.next is not None and not ring.from_env:
         status.warnings.append(
             f"{data_dir() / NEXT_KEK_FILE} exists: a key rotation has not finished; "
