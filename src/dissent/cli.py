@@ -37,10 +37,10 @@ def setup_django(*, migrate: bool = True, keys: bool = True) -> None:
 
         migrate_if_needed()
     if keys:
-        check_keys()
+        require_usable_keys()
 
 
-def check_keys() -> None:
+def require_usable_keys() -> None:
     """A missing or wrong key-encryption key stops every command at start-up with one sentence."""
     from django.db import DatabaseError
 
@@ -151,6 +151,8 @@ def cmd_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise CliError("--batch-size must be at least 1")
     setup_django()
     from dissent.vault.kek import KekError
     from dissent.vault.rotation import RotationRefused, rotate_kek

@@ -236,3 +236,25 @@ def test_two_factor_secrets_are_rewrapped_and_still_log_people_in(vault_home: Pa
     client = Client()
     client.post("/accounts/login/", {"login": "office@example.org", "password": PASSWORD})
     assert client.post("/accounts/2fa/authenticate/", {"code": totp_code()})["Location"] == "/"
+
+
+def test_a_batch_size_below_one_is_refused_before_anything_changes(
+    vault_home: Path, holders: type[SecretHolder], capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault.new_data_key()
+    assert cli.main(["keys", "rotate", "--batch-size", "0"]) == 2
+    assert "--batch-size must be at least 1" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="at least 1"):
+        rotate_kek(batch_size=0)
+    assert not (vault_home / "kek.next").exists()
+
+
+def test_the_old_kek_is_kept_when_something_was_left_unwrapped(
+    vault_home: Path, holders: type[SecretHolder], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault.new_data_key()
+    old = file_kek(vault_home / "kek")
+    monkeypatch.setattr(stores.DataKeyStore, "rewrap", lambda self, *, to, batch_size: 0)
+    with pytest.raises(RotationRefused, match=f"still wrapped under {old.id}"):
+        rotate_kek()
+    assert file_kek(vault_home / "kek") == old

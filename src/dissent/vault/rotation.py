@@ -28,7 +28,7 @@ from dissent.home import data_dir
 from dissent.vault import keyring
 from dissent.vault.kek import KEK_ENV, KEK_FILE, NEXT_KEK_ENV, NEXT_KEK_FILE, Kek, read_kek_file
 from dissent.vault.models import KeyState
-from dissent.vault.startup import check_keys
+from dissent.vault.startup import check_keys, stored_kek_ids
 from dissent.vault.stores import registered
 
 LOCK_FILE = "kek.lock"
@@ -102,6 +102,8 @@ def promote_next_file() -> None:
 
 def rotate_kek(*, batch_size: int = 500, progress: Callable[[str], None] = lambda _line: None) -> Rotation:
     """Re-wrap every registered store under a new KEK; see the module docstring for the steps."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
     check_keys()
     from_env = keyring.keyring().from_env
     with exclusive():
@@ -118,6 +120,12 @@ def rotate_kek(*, batch_size: int = 500, progress: Callable[[str], None] = lambd
                 rotation.rewrapped[store.name] = rotation.rewrapped.get(store.name, 0) + count
         for name, count in rotation.rewrapped.items():
             progress(f"{name}: {count} re-wrapped")
+        left = stored_kek_ids() - {new.id}
+        if left:
+            raise RotationRefused(
+                f"something is still wrapped under {', '.join(sorted(left))} after re-wrapping; "
+                "the old key was kept: run `dissent keys rotate` again"
+            )
         if not from_env:
             promote_next_file()
             keyring.reload()
