@@ -117,3 +117,15 @@ def test_api_tokens_are_unaffected_and_sessions_are_refused_until_set_up(org: Pe
     assert refused.json()["code"] == "mfa_required"
     assert client.get("/api/v1/me", headers=bearer(token)).status_code == 200
     assert client.get("/api/v1/me", headers=bearer("dsn_forged")).status_code == 401
+
+
+def test_a_second_factor_secret_changed_in_the_database_is_tampering(org: Personas) -> None:
+    client = Client()
+    login(client, "office@example.org")
+    authenticator = Authenticator.objects.get(user=org.office, type=Authenticator.Type.TOTP)
+    for damaged in (TOTP_SECRET, "vault:not base64!", "vault:" + "A" * 80):
+        authenticator.data["secret"] = damaged
+        authenticator.save()
+        response = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+        assert response.status_code == 500
+        assert "failed its integrity check" in response.content.decode()

@@ -59,16 +59,21 @@ class VaultMFAAdapter(DefaultMFAAdapter):
         return WRAPPED_PREFIX + base64.b64encode(wrap_secret(text.encode("utf-8"), aad=AAD)).decode("ascii")
 
     def decrypt(self, encrypted_text: str) -> str:
-        if not encrypted_text.startswith(WRAPPED_PREFIX):
-            raise Tampered(where="an MFA secret is stored unwrapped")
-        blob = base64.b64decode(encrypted_text.removeprefix(WRAPPED_PREFIX))
-        return unwrap_secret(blob, aad=AAD).decode("utf-8")
+        return unwrap_secret(stored_blob(encrypted_text), aad=AAD).decode("utf-8")
+
+
+def stored_blob(text: str) -> bytes:
+    """The wrapped secret inside allauth's stored text; anything else was put there by hand."""
+    if not text.startswith(WRAPPED_PREFIX):
+        raise Tampered(where="an MFA secret is stored unwrapped")
+    try:
+        return base64.b64decode(text.removeprefix(WRAPPED_PREFIX), validate=True)
+    except ValueError as exc:
+        raise Tampered(where="an MFA secret is not base64") from exc
 
 
 def rewrapped_text(text: str, *, to: Kek) -> str | None:
-    if not text.startswith(WRAPPED_PREFIX):
-        raise Tampered(where="an MFA secret is stored unwrapped")
-    blob = rewrap_secret(base64.b64decode(text.removeprefix(WRAPPED_PREFIX)), aad=AAD, to=to)
+    blob = rewrap_secret(stored_blob(text), aad=AAD, to=to)
     return None if blob is None else WRAPPED_PREFIX + base64.b64encode(blob).decode("ascii")
 
 

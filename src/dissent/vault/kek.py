@@ -111,7 +111,7 @@ def write_kek_file(path: Path) -> Kek:
 def read_kek_file(path: Path, *, may_create: Callable[[], bool] | None = None) -> Kek:
     """Read a KEK file; create it only when ``may_create`` says the installation holds nothing yet."""
     try:
-        text = path.read_bytes().decode("ascii")
+        data = path.read_bytes()
     except FileNotFoundError:
         if may_create is None or not may_create():
             raise KekError(
@@ -122,14 +122,12 @@ def read_kek_file(path: Path, *, may_create: Callable[[], bool] | None = None) -
             return write_kek_file(path)
         except FileExistsError:
             return read_kek_file(path)
-    except UnicodeDecodeError:
-        text = "\x00"
     except OSError as exc:
         raise KekError(
             f"the key-encryption key {path} cannot be read ({exc.strerror}): "
             "it must be a file readable by the user running Dissent Channel"
         ) from None
-    return decode_kek(text, str(path))
+    return decode_kek(data.decode("ascii", errors="replace"), str(path))
 
 
 def loose_permissions(path: Path) -> str | None:
