@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import struct
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.core.cache import cache
 from django.test import Client
 from huey.contrib.djhuey import HUEY
 
@@ -35,6 +42,8 @@ admin@example.org,Adam Admin,ORG,staff;admin,true,en
 """
 
 PASSWORD = "correct horse battery staple"
+# Every persona whose role requires two factors has this authenticator-app secret (base32).
+TOTP_SECRET = "DISSENTCHANNELTESTSECRETAAAAAAAA"
 
 
 @dataclass
@@ -61,6 +70,8 @@ def org(db: None) -> Personas:
     for user in people.values():
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
+    for email in ("office", "office.head", "leader", "auditor", "admin"):
+        TOTP.activate(people[email], TOTP_SECRET)
     return Personas(
         drafter=people["drafter"],
         cosigner=people["cosigner"],
@@ -86,6 +97,22 @@ def tasks_run_at_once() -> Iterator[None]:
 def fast_password_hashing(settings) -> None:
     """Argon2 is slow on purpose; tests only need hashing to work, not to resist attack."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Login throttling and used TOTP codes live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """What the person's authenticator app shows now: RFC 6238, SHA-1, 30 s steps, 6 digits."""
+    counter = struct.pack(">Q", int(time.time()) // 30)
+    digest = hmac.new(base64.b32decode(secret), counter, hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ class CliError(Exception):
     """A problem the operator can fix; printed as one sentence, exit status 2."""
 
 
-def setup_django(*, migrate: bool = True) -> None:
+def setup_django(*, migrate: bool = True, keys: bool = True) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dissent.settings")
     import django
     from django.apps import apps
@@ -36,6 +36,24 @@ def setup_django(*, migrate: bool = True) -> None:
         from dissent.server import migrate_if_needed
 
         migrate_if_needed()
+    if keys:
+        require_usable_keys()
+
+
+def require_usable_keys() -> None:
+    """A missing or wrong key-encryption key stops every command at start-up with one sentence."""
+    from django.db import DatabaseError
+
+    from dissent.vault.startup import KekError, check_keys
+
+    try:
+        status = check_keys()
+    except KekError as exc:
+        raise CliError(str(exc)) from None
+    except DatabaseError as exc:
+        raise CliError(f"database: {exc}") from None
+    for warning in status.warnings:
+        print(f"dissent: warning: {warning}", file=sys.stderr)
 
 
 def read_file(path: str) -> bytes:
@@ -125,10 +143,42 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
-    setup_django(migrate=False)
+    setup_django(migrate=False, keys=False)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["dissent manage", *args.rest])
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise CliError("--batch-size must be at least 1")
+    setup_django()
+    from dissent.vault.kek import KekError
+    from dissent.vault.rotation import RotationRefused, rotate_kek
+
+    try:
+        rotation = rotate_kek(batch_size=args.batch_size, progress=print)
+    except (RotationRefused, KekError) as exc:
+        raise CliError(str(exc)) from None
+    if rotation.from_env:
+        print(
+            "done: now set DISSENT_KEK to the value of DISSENT_KEK_NEXT, remove DISSENT_KEK_NEXT, "
+            "and restart every server and worker; the old key opens nothing in this database any more"
+        )
+    else:
+        print(
+            f"done: {rotation.source} now holds key {rotation.new_kek_id}; "
+            "back it up now, apart from the database; the old key opens nothing in this database any more, "
+            "only backups made before this rotation"
+        )
+    return 0
+
+
+def cmd_keys_generate(args: argparse.Namespace) -> int:
+    from dissent.vault.kek import new_kek_text
+
+    print(new_kek_text())
     return 0
 
 
@@ -174,6 +224,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = group.add_parser("create", help="print `EMAIL TOKEN` for each person; the token is shown only once")
     p.add_argument("emails", nargs="+", metavar="EMAIL")
     p.set_defaults(func=cmd_tokens_create)
+
+    group = sub.add_parser("keys", help="key-encryption key: rotate, generate").add_subparsers(
+        dest="action", metavar="ACTION", required=True
+    )
+    p = group.add_parser(
+        "rotate", help="re-wrap every data key under a new key-encryption key while the server keeps running"
+    )
+    p.add_argument(
+        "--batch-size", type=int, default=500, help="rows re-wrapped per transaction (default 500)"
+    )
+    p.set_defaults(func=cmd_keys_rotate)
+    p = group.add_parser("generate", help="print a new random key-encryption key (for DISSENT_KEK_NEXT)")
+    p.set_defaults(func=cmd_keys_generate)
 
     p = sub.add_parser("check", help="check the configuration (--deploy: production readiness)")
     p.add_argument("--deploy", action="store_true")

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "ninja",  # serves the API docs' Swagger UI from static files, as the CSP requires
     "huey.contrib.djhuey",
     "dissent.people",
     "dissent.audit",
@@ -62,17 +64,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dissent.web.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "dissent.people.sessions.SessionActivityMiddleware",  # idle timeout
     "dissent.people.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "dissent.people.mfa.MfaRequiredMiddleware",  # MFA set-up before anything else, for privileged roles
+    "dissent.web.security.VaultFailureMiddleware",  # tampered content / unusable KEK: a clear page
 ]
 
 ROOT_URLCONF = "dissent.urls"
@@ -153,6 +159,22 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dissent Channel] "
 
+# Trust: two factors for privileged roles (people/mfa.py), login throttling, re-authentication
+# within 15 minutes for signing and exports (people/reauth.py), sessions that end when idle
+# (people/sessions.py). See docs/security.md.
+MFA_ADAPTER = "dissent.people.mfa.VaultMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Dissent Channel"
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
+try:
+    SESSION_IDLE_MINUTES = int(os.environ.get("DISSENT_SESSION_IDLE_MINUTES", "30"))
+except ValueError:
+    SESSION_IDLE_MINUTES = 0
+if SESSION_IDLE_MINUTES < 2:
+    raise ImproperlyConfigured("DISSENT_SESSION_IDLE_MINUTES must be a whole number of minutes, at least 2.")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -199,6 +221,24 @@ if _redis_url:
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(HOME / "tasks.sqlite3")}
 
+# The cache holds login throttling counters and used TOTP codes, so every server process
+# must share it: Redis when there is one, else files in the data dir (one machine).
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            "KEY_PREFIX": "dissent-cache",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(HOME / "cache"),
+        }
+    }
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -218,6 +258,9 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are HTTPS-only, host-only and path=/: no subdomain can set or read them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = int(os.environ.get("DISSENT_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_flag("DISSENT_HSTS_PRELOAD")

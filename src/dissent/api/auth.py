@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from dissent.people.reauth import mark_token_authenticated
 from dissent.people.services import authenticate_token
 
 
@@ -15,6 +16,7 @@ class PersonalToken(HttpBearer):
         user = authenticate_token(token)
         if user is not None:
             request.user = user
+            mark_token_authenticated(request)
         return user
 
 

@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "dissent.people"
     label = "people"
     verbose_name = _("People and units")
+
+    def ready(self) -> None:
+        from dissent.people.mfa import MfaSecretStore
+        from dissent.vault import stores
+
+        stores.register(MfaSecretStore())
