@@ -149,3 +149,15 @@ def test_serve_starts_on_an_empty_data_dir_and_answers(tmp_path: Path) -> None:
     finally:
         os.killpg(proc.pid, 15)
         proc.wait(timeout=20)
+
+
+def test_the_demo_privileged_logins_have_the_published_second_factor(db: None) -> None:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+    assert cli.main(["demo", "--no-serve"]) == 0
+    office = User.objects.get(email="office@demo.example")
+    totp = TOTP(Authenticator.objects.get(user=office, type=Authenticator.Type.TOTP))
+    code = format_hotp_value(hotp_value("DEMODEMODEMODEMODEMODEMODEMODEMO", int(time.time()) // 30))
+    assert totp.validate_code(code)
+    assert not Authenticator.objects.filter(user__email="drafter@demo.example").exists()

@@ -6,10 +6,12 @@ deadlines, sealed content, notifications and audit events.
 
 from __future__ import annotations
 
+from typing import Any
+
 from dissent.channel import services
 from dissent.people.models import User
 
-WATER = {
+WATER: dict[str, Any] = {
     "title": "Keep the rural water programme separate in the consolidation",
     "summary": "Merging the three water programmes into one would end the rural site visits that "
     "the evaluation found most effective.",
@@ -26,7 +28,7 @@ WATER = {
     ],
     "policy_area": "Development cooperation",
 }
-ARCHIVE = {
+ARCHIVE: dict[str, Any] = {
     "title": "Digitise the treaty archive before the move",
     "summary": "The archive move risks damage to paper originals that have no digital copy.",
     "body": "The ministry plans to move the treaty archive next spring. About a third of the "
@@ -34,7 +36,7 @@ ARCHIVE = {
     "recommendations": ["Digitise the originals without a copy before the move.", "Insure the move."],
     "policy_area": "Records management",
 }
-LANGUAGE = {
+LANGUAGE: dict[str, Any] = {
     "title": "Extend language training to locally engaged staff",
     "summary": "Locally engaged staff at posts are excluded from the language training budget.",
     "body": "Language training is open to posted staff only. Locally engaged staff do most of the "
@@ -42,7 +44,7 @@ LANGUAGE = {
     "recommendations": ["Open the language training budget to locally engaged staff."],
     "policy_area": "Training",
 }
-WAITING = {
+WAITING: dict[str, Any] = {
     "title": "Publish consular waiting-time statistics",
     "summary": "Publishing waiting times would let posts compare and improve.",
     "body": "Draft: collect the figures from the three busiest posts first.",

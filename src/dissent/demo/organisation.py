@@ -12,6 +12,7 @@ import random
 
 DEMO_DOMAIN = "demo.example"
 DEMO_PASSWORD = "dissent-demo-2026"  # noqa: S105 - published demo login, see README
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # noqa: S105 - published, see README
 
 UNITS = [
     ("GOV", "Government of Examplia", "", "organisation"),
