@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dissent.web import memos
+from dissent.web import inbox, memos, office
 
 urlpatterns = [
     path("memos/", memos.memo_list, name="memos"),
@@ -21,4 +21,8 @@ urlpatterns = [
     path("memos/<slug:memo_id>/reply/", memos.reply, name="memo_reply"),
     path("memos/<slug:memo_id>/close/", memos.close, name="memo_close"),
     path("memos/<slug:memo_id>/messages/", memos.post_message, name="memo_message"),
+    path("office/", office.office_queue, name="office_queue"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.mark_read, name="inbox_read"),
+    path("inbox/preferences/", inbox.preferences, name="inbox_preferences"),
 ]
