@@ -52,3 +52,11 @@ def test_a_refused_form_the_page_does_not_offer_is_reported_at_the_top(org: Pers
     assert response.status_code == 403
     assert "Only the receiving office may extend the deadline of a memo." in page
     assert page.index('role="alert"') < page.index("<h1>")
+
+
+def test_an_htmx_request_that_is_refused_loads_the_memo_page_instead_of_a_fragment(org: Personas) -> None:
+    memo_id = submitted(org)
+    response = logged_in(org.drafter).post(
+        f"/memos/{memo_id}/edit/", {"title": "x", "add_recommendation": "1"}, headers={"HX-Request": "true"}
+    )
+    assert response["HX-Redirect"] == f"/memos/{memo_id}/"

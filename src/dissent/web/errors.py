@@ -20,6 +20,8 @@ from django.contrib import messages
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from dissent.errors import DomainError, NotFound
 
@@ -66,10 +68,13 @@ def attempt(form: PageForm, action: Callable[[], T]) -> T | None:
         return None
 
 
-def refusal_page(request: HttpRequest, exc: DomainError, view_kwargs: Mapping[str, Any]) -> HttpResponse:
+def refusal_page(
+    request: HttpRequest, exc: DomainError, view_kwargs: Mapping[str, Any], *, htmx: bool
+) -> HttpResponse:
+    """htmx is told to load the whole memo page, not to swap it into a fragment."""
     if isinstance(exc, NotFound):
         return render(request, "404.html", status=404)
     messages.error(request, exc.detail)
-    if "memo_id" in view_kwargs:
-        return redirect("memo", memo_id=view_kwargs["memo_id"])
-    return redirect("memos")
+    memo_id = view_kwargs.get("memo_id")
+    url = reverse("memo", kwargs={"memo_id": memo_id}) if memo_id else reverse("memos")
+    return HttpResponseClientRedirect(url) if htmx else redirect(url)

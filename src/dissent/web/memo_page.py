@@ -93,7 +93,7 @@ def actions_for(access: Access, memo: Memo) -> Actions:
         respond=office and allows("respond", status),
         close=office and allows("close", status),
         reply=policy.can_reply_to_response(access, status),
-        thread=policy.can_read_thread(access),
+        thread=policy.can_read_thread(access) and memo.submitted_at is not None,
         post_message=policy.can_post_message(access, status),
     )
 

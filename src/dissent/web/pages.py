@@ -45,7 +45,7 @@ def page(view: View) -> View:
             try:
                 return view(request, **kwargs)
             except DomainError as exc:
-                return errors.refusal_page(request, exc, kwargs)
+                return errors.refusal_page(request, exc, kwargs, htmx=is_htmx(request))
 
     return login_required(wrapper)
 
