@@ -7,13 +7,15 @@ import hashlib
 import hmac
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from huey.contrib.djhuey import HUEY
 
 from dissent.channel.models import ChannelSettings
@@ -121,6 +123,13 @@ def bearer(token: str) -> dict[str, str]:
 
 def token_for(user: User) -> str:
     return services.create_tokens(emails=[user.email])[0][1]
+
+
+def queries_for(action: Callable[[], object]) -> int:
+    """How many queries ``action`` runs: lists must cost the same for few or many rows."""
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured)
 
 
 def logged_in(user: User) -> Client:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("", include("dissent.web.urls")),
 ]
 
 handler404 = "dissent.web.views.not_found"

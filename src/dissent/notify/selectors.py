@@ -1,0 +1,27 @@
+"""Reads of a person's own inbox: nobody reads another person's notifications."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from dissent.notify.models import Notification, Preference
+from dissent.people.models import User
+
+
+def inbox(user: User) -> QuerySet[Notification]:
+    """Newest first, with the memo's public id for the link (and no other memo field)."""
+    return (
+        Notification.objects.filter(user=user)
+        .select_related("memo")
+        .only("kind", "created_at", "read_at", "memo__public_id")
+    )
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def wants_email(user: User) -> bool:
+    """E-mail is on until the person turns it off (see Preference)."""
+    pref = Preference.objects.filter(user=user).first()
+    return True if pref is None else pref.email

@@ -1,0 +1,68 @@
+"""What changed between two versions of a memo, field by field and line by line.
+
+Pure: it takes opened content, so reading (and auditing) the versions stays in the selectors.
+Long unchanged stretches are cut to a few lines of context, as in a unified diff.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dissent.channel.content import MemoContent
+
+CONTEXT_LINES = 3
+
+
+@dataclass(frozen=True)
+class Line:
+    kind: str  # "same", "removed" or "added"
+    old_number: int | None
+    new_number: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldDiff:
+    label: str | Promise
+    hunks: list[list[Line]]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.hunks)
+
+
+def line_diff(old: list[str], new: list[str]) -> list[list[Line]]:
+    """Hunks of changed lines with their context; no hunks when nothing changed."""
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    hunks = []
+    for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
+        hunk = []
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                pairs = zip(range(i1, i2), range(j1, j2), strict=True)
+                hunk += [Line("same", i + 1, j + 1, old[i]) for i, j in pairs]
+                continue
+            hunk += [Line("removed", i + 1, None, old[i]) for i in range(i1, i2)]
+            hunk += [Line("added", None, j + 1, new[j]) for j in range(j1, j2)]
+        hunks.append(hunk)
+    return hunks
+
+
+def numbered(recommendations: tuple[str, ...]) -> list[str]:
+    return [f"{n}. {text}" for n, text in enumerate(recommendations, 1)]
+
+
+def compare(old: MemoContent, new: MemoContent) -> list[FieldDiff]:
+    """Every field of the memo, in the order the memo page shows them."""
+    pairs = [
+        (_("Title"), [old.title], [new.title]),
+        (_("Policy area"), [old.policy_area], [new.policy_area]),
+        (_("Summary"), old.summary.splitlines(), new.summary.splitlines()),
+        (_("Recommendations"), numbered(old.recommendations), numbered(new.recommendations)),
+        (_("Memo"), old.body.splitlines(), new.body.splitlines()),
+    ]
+    return [FieldDiff(label=label, hunks=line_diff(a, b)) for label, a, b in pairs]

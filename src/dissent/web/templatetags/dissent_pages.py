@@ -1,0 +1,47 @@
+"""Template helpers of the channel pages: the main navigation and how a deadline reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from dissent.channel import page_selectors
+from dissent.notify import selectors as notify_selectors
+from dissent.people.models import User
+
+register = template.Library()
+
+SECTIONS = (("/memos/", "memos"), ("/office/", "office"), ("/inbox/", "inbox"))
+
+
+@register.inclusion_tag("web/_nav.html", takes_context=True)
+def main_nav(context: template.Context) -> dict[str, Any]:
+    """Links for a signed-in person, with their unread count; the office queue for the office."""
+    request = context["request"]
+    user = request.user
+    assert isinstance(user, User)
+    section = next((name for prefix, name in SECTIONS if request.path.startswith(prefix)), "")
+    return {
+        "section": section,
+        "unread": notify_selectors.unread_count(user),
+        "office": page_selectors.works_in_office(user),
+    }
+
+
+@register.simple_tag
+def days_left(days: int | None) -> SafeString:
+    """Working days to a deadline as words, with overdue marked in text, not only in colour."""
+    if days is None:
+        return format_html("")
+    if days < 0:
+        text = ngettext("Overdue by %(n)d working day", "Overdue by %(n)d working days", -days) % {"n": -days}
+        return format_html('<strong class="due due-overdue">{}</strong>', text)
+    if days == 0:
+        return format_html('<span class="due due-today">{}</span>', _("Due today"))
+    text = ngettext("%(n)d working day left", "%(n)d working days left", days) % {"n": days}
+    return format_html('<span class="due">{}</span>', text)

@@ -1,0 +1,28 @@
+"""The channel's pages. The JSON API mirrors them under /api/v1/ (channel/api.py)."""
+
+from django.urls import path
+
+from dissent.web import inbox, memos, office
+
+urlpatterns = [
+    path("memos/", memos.memo_list, name="memos"),
+    path("memos/new/", memos.new_memo, name="memo_new"),
+    path("memos/<slug:memo_id>/", memos.memo_detail, name="memo"),
+    path("memos/<slug:memo_id>/edit/", memos.edit_memo, name="memo_edit"),
+    path("memos/<slug:memo_id>/versions/", memos.memo_versions, name="memo_versions"),
+    path("memos/<slug:memo_id>/drafters/", memos.add_drafter, name="memo_add_drafter"),
+    path("memos/<slug:memo_id>/submit/", memos.submit, name="memo_submit"),
+    path("memos/<slug:memo_id>/withdraw/", memos.withdraw, name="memo_withdraw"),
+    path("memos/<slug:memo_id>/acknowledge/", memos.acknowledge, name="memo_acknowledge"),
+    path("memos/<slug:memo_id>/extend/", memos.extend, name="memo_extend"),
+    path("memos/<slug:memo_id>/reroute/", memos.reroute, name="memo_reroute"),
+    path("memos/<slug:memo_id>/readers/", memos.add_reader, name="memo_add_reader"),
+    path("memos/<slug:memo_id>/respond/", memos.respond, name="memo_respond"),
+    path("memos/<slug:memo_id>/reply/", memos.reply, name="memo_reply"),
+    path("memos/<slug:memo_id>/close/", memos.close, name="memo_close"),
+    path("memos/<slug:memo_id>/messages/", memos.post_message, name="memo_message"),
+    path("office/", office.office_queue, name="office_queue"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.mark_read, name="inbox_read"),
+    path("inbox/preferences/", inbox.preferences, name="inbox_preferences"),
+]
