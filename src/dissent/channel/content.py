@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dissent.errors import InvalidInput
 from dissent.signing.canonical import canonical_json, normalise_text, sha256_hex
 from dissent.vault import services as vault
@@ -53,9 +55,12 @@ class MemoContent:
 def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
     text = normalise_text(value).strip()
     if required and not text:
-        raise InvalidInput(f"{field} must not be empty")
+        raise InvalidInput(_("%(field)s must not be empty") % {"field": field})
     if len(text) > limit:
-        raise ContentTooLong(f"{field} is {len(text):,} characters long; the limit is {limit:,}")
+        raise ContentTooLong(
+            _("%(field)s is %(length)s characters long; the limit is %(limit)s")
+            % {"field": field, "length": f"{len(text):,}", "limit": f"{limit:,}"}
+        )
     return text
 
 
@@ -64,7 +69,7 @@ def make_content(
 ) -> MemoContent:
     """Normalised, checked content; every problem is an InvalidInput naming the field."""
     if len(recommendations) > MAX_RECOMMENDATIONS:
-        raise ContentTooLong(f"a memo has at most {MAX_RECOMMENDATIONS} recommendations")
+        raise ContentTooLong(_("A memo has at most %(n)d recommendations.") % {"n": MAX_RECOMMENDATIONS})
     return MemoContent(
         title=clean_text(title, field="title", limit=MAX_TITLE, required=True),
         summary=clean_text(summary, field="summary", limit=MAX_SUMMARY, required=False),
