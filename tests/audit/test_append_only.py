@@ -1,0 +1,49 @@
+"""The database itself refuses to change or remove audit events, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from dissent.audit.models import AuditEvent, ChainHead
+
+
+def refused(sql: str) -> bool:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    except IntegrityError as exc:
+        assert "append-only" in str(exc) or "chain head" in str(exc)
+        return True
+    return False
+
+
+def test_an_event_cannot_be_updated_with_raw_sql(chain: list[AuditEvent]) -> None:
+    assert refused("UPDATE audit_auditevent SET action = 'memo.ignored' WHERE seq = 2")
+    assert AuditEvent.objects.get(seq=2).action == "memo.read"
+
+
+def test_an_event_cannot_be_deleted_with_raw_sql(chain: list[AuditEvent]) -> None:
+    assert refused("DELETE FROM audit_auditevent WHERE seq = 5")
+    assert AuditEvent.objects.count() == 5
+
+
+def test_the_orm_cannot_delete_or_update_events_either(chain: list[AuditEvent]) -> None:
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).delete()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditEvent.objects.filter(seq=1).update(memo_id="42")
+    assert set(AuditEvent.objects.values_list("memo_id", flat=True)) == {"41"}
+
+
+def test_the_chain_head_only_moves_forward_and_stays(chain: list[AuditEvent]) -> None:
+    assert refused("UPDATE audit_chainhead SET seq = 3")
+    assert refused("DELETE FROM audit_chainhead")
+    assert ChainHead.objects.get().seq == 5
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TRUNCATE is PostgreSQL's")
+def test_a_table_with_events_cannot_be_truncated(chain: list[AuditEvent]) -> None:
+    assert refused("TRUNCATE audit_auditevent")
+    assert refused("TRUNCATE audit_chainhead")
+    assert AuditEvent.objects.count() == 5
