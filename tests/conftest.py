@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 
+from dissent.audit import triggers
+from dissent.audit.models import AuditEvent, ChainHead
 from dissent.channel.models import ChannelSettings
 from dissent.people import services
 from dissent.people.models import Unit, User
@@ -76,6 +80,25 @@ def org(db: None) -> Personas:
 def fast_password_hashing(settings) -> None:
     """Argon2 is slow on purpose; tests only need hashing to work, not to resist attack."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def erase_committed_audit_trail(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A transactional test commits audit events, and the audit tables refuse the DELETE and
+    TRUNCATE of the flush that follows it (dissent.audit.triggers): erase them first."""
+    marker = request.node.get_closest_marker("django_db")
+    by_marker = marker is not None and bool(marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    if "transactional_db" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+    elif not by_marker:
+        yield
+        return
+    yield
+    with transaction.atomic():
+        triggers.remove(connection)
+        AuditEvent.objects.all().delete()
+        ChainHead.objects.all().delete()
+        triggers.install(connection)
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -10,23 +11,44 @@ from django.utils import timezone
 from dissent.audit.models import AuditEvent, ChainHead
 from dissent.signing.canonical import canonical_json, sha256_hex
 
+# The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
+PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")
 
-def event_payload(event: AuditEvent) -> dict[str, Any]:
-    """The fields the hash covers, in canonical-JSON-ready form."""
+
+def payload(
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    memo_id: str,
+    details: dict[str, Any],
+) -> dict[str, Any]:
+    """The event as hashed. Positional, so that verify can pass a database row straight in."""
     return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "memo_id": event.memo_id,
-        "details": event.details,
+        "seq": seq,
+        "at": at.isoformat(),
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "memo_id": memo_id,
+        "details": details,
     }
 
 
+def event_payload(event: AuditEvent) -> dict[str, Any]:
+    return payload(*(getattr(event, field) for field in PAYLOAD_FIELDS))
+
+
+def link_hash(prev_hash: str, canonical_event: bytes) -> str:
+    """SHA-256 over the previous hash (64 ASCII hex digits) followed by the canonical event."""
+    return sha256_hex(prev_hash.encode("ascii") + canonical_event)
+
+
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return sha256_hex(prev_hash.encode("ascii") + canonical_json(event_payload(event)))
+    return link_hash(prev_hash, canonical_json(event_payload(event)))
 
 
 def record(
@@ -39,7 +61,16 @@ def record(
 ) -> AuditEvent:
     """Append one event inside the caller's transaction: it commits or rolls back with the change.
 
-    ``actor`` is a person (or None for the system); ``target`` the object acted on.
+    ``actor`` is a person (or None for the system); ``target`` the object acted on;
+    ``memo_id`` the memo concerned, so that "who read memo X" is one indexed query.
+
+    ``details`` is metadata for auditors, who must never learn what a memo says: ids,
+    states, versions, counts, digests, filters, yes; titles, bodies, recommendations,
+    messages, names of attachments, never. It is canonical JSON (str, int, bool, None,
+    lists, dicts; no floats), hashed into the chain and kept for good.
+
+    The chain head row is locked until the caller commits, so keep the rest of the
+    transaction short: docs/audit.md has the measured cost.
     """
     with transaction.atomic():
         head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)

@@ -28,7 +28,12 @@ SQLITE_INSTALL = [
 ]
 SQLITE_REMOVE = [
     f"DROP TRIGGER IF EXISTS {name}"
-    for name in ("audit_event_no_update", "audit_event_no_delete", "audit_head_forward", "audit_head_no_delete")
+    for name in (
+        "audit_event_no_update",
+        "audit_event_no_delete",
+        "audit_head_forward",
+        "audit_head_no_delete",
+    )
 ]
 
 # TRUNCATE skips row triggers, so it has its own; an empty table may be truncated, which
@@ -71,7 +76,9 @@ def statements(connection: BaseDatabaseWrapper, *, install: bool) -> list[str]:
         return POSTGRESQL_INSTALL if install else POSTGRESQL_REMOVE
     if connection.vendor == "sqlite":
         return SQLITE_INSTALL if install else SQLITE_REMOVE
-    raise NotImplementedError(f"append-only triggers exist for SQLite and PostgreSQL, not {connection.vendor}")
+    raise NotImplementedError(
+        f"append-only triggers exist for SQLite and PostgreSQL, not {connection.vendor}"
+    )
 
 
 def install(connection: BaseDatabaseWrapper) -> None:
