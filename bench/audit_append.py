@@ -1,0 +1,84 @@
+"""Audit events appended per second by concurrent writers, against a floor without the chain.
+
+Each writer is a separate process (as the web server's workers are) with its own database
+connection, running short transactions for a fixed time. Floor: the same writers, each
+transaction inserting one row into a plain table. Chained: the same insert plus
+``record()`` in the same transaction, which locks the chain head, appends the event and
+moves the head. The ratio chained/floor says what the hash chain costs in throughput.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from typing import Any
+
+from django.db import connection, connections, transaction
+
+from dissent.audit.models import AuditEvent
+from dissent.audit.services import record
+from dissent.audit.verify import verify_chain
+
+WRITERS = (1, 4, 16)
+SECONDS = 3.0
+
+
+def writer(chained: bool, start_at: float, stop_at: float, counts: Any, index: int) -> None:
+    """One writer: short transactions back to back until the deadline; reports its count."""
+    connections.close_all()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    while time.time() < start_at:
+        time.sleep(0.001)
+    done = 0
+    while time.time() < stop_at:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("INSERT INTO bench_append (note) VALUES (%s)", [f"w{index} #{done}"])
+            if chained:
+                record(actor=None, action="bench.append", memo_id=str(index), details={"n": done})
+        done += 1
+    counts[index] = done
+    connections.close_all()
+
+
+def measure(*, writers: int, chained: bool) -> float:
+    """Events (or rows) per second committed by ``writers`` processes together."""
+    connections.close_all()
+    context = mp.get_context("fork")
+    counts = context.Array("l", writers)
+    start_at = time.time() + 0.5
+    stop_at = start_at + SECONDS
+    procs = [
+        context.Process(target=writer, args=(chained, start_at, stop_at, counts, i)) for i in range(writers)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+        assert proc.exitcode == 0, f"writer failed with exit code {proc.exitcode}"
+    return sum(counts[:]) / SECONDS
+
+
+def run() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        key = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
+        cursor.execute(f"CREATE TABLE bench_append (id {key}, note varchar(40))")
+    results: dict[str, Any] = {"seconds_per_run": SECONDS, "runs": []}
+    for n in WRITERS:
+        floor = measure(writers=n, chained=False)
+        chained = measure(writers=n, chained=True)
+        results["runs"].append(
+            {
+                "writers": n,
+                "floor_rows_per_s": round(floor),
+                "chained_events_per_s": round(chained),
+                "ratio_to_floor": round(chained / floor, 2),
+            }
+        )
+    report = verify_chain()
+    assert report.ok, report.broken
+    results["events_appended"] = AuditEvent.objects.count()
+    results["chain_verified"] = report.ok
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_append")
+    return results
