@@ -137,6 +137,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     checkpoint_data = read_file(args.checkpoint) if args.checkpoint else None
     setup_django()
     from dissent.audit.checkpoints import parse_checkpoint, signature_problem
+    from dissent.audit.services import seal_pending
     from dissent.audit.verify import verify_chain
     from dissent.errors import InvalidInput
 
@@ -151,11 +152,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             print(f"audit trail: {args.checkpoint}: {problem}", file=sys.stderr)
             return 1
         expect = (checkpoint.seq, checkpoint.hash)
+    seal_pending()
     report = verify_chain(expect=expect, workers=args.jobs)
     if report.broken is not None:
         print(f"audit trail BROKEN at {report.broken}", file=sys.stderr)
         return 1
-    print(f"audit trail intact: {report.last_seq} events, head {report.last_hash}")
+    print(f"audit trail intact: {report.last_seq} events, head {report.last_hash}", end="")
+    print(f" ({report.unsealed} being sealed)" if report.unsealed else "")
     if expect is not None:
         print(f"checkpoint holds: event {expect[0]} has the hash signed at {checkpoint.at}")
     return 0
@@ -165,9 +168,11 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     """Print the signed head as one line of JSON, after verifying the chain it vouches for."""
     setup_django()
     from dissent.audit.checkpoints import sign_head
+    from dissent.audit.services import seal_pending
     from dissent.audit.verify import verify_chain
     from dissent.signing.canonical import canonical_json
 
+    seal_pending()
     report = verify_chain(workers=None)
     if report.broken is not None:
         print(f"audit trail BROKEN at {report.broken}; no checkpoint signed", file=sys.stderr)

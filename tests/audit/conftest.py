@@ -10,7 +10,7 @@ from django.db import connection
 
 from dissent.audit import triggers
 from dissent.audit.models import AuditEvent
-from dissent.audit.services import record
+from dissent.audit.services import record, seal_pending
 from tests.conftest import Personas
 
 Tamper = Callable[..., None]
@@ -33,11 +33,16 @@ def tamper() -> Tamper:
 
 @pytest.fixture
 def chain(org: Personas) -> list[AuditEvent]:
-    """Five events: the drafter submits and reads a memo, the office reads it, and so on."""
-    return [
+    """Five sealed events: the drafter submits and reads a memo, the office reads it, and so on.
+
+    On PostgreSQL events are sealed after their transaction commits, which a test's never does.
+    """
+    events = [
         record(actor=org.drafter, action="memo.submitted", memo_id="41", details={"version": 1}),
         record(actor=org.drafter, action="memo.read", memo_id="41"),
         record(actor=org.office, action="memo.read", memo_id="41"),
         record(actor=org.cosigner, action="signature.added", memo_id="41", details={"signature": "7"}),
         record(actor=org.leader, action="memo.read", memo_id="41"),
     ]
+    seal_pending()
+    return [AuditEvent.objects.get(pk=event.pk) for event in events]

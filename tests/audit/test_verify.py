@@ -89,7 +89,7 @@ def test_concurrent_writers_append_one_valid_chain_and_workers_verify_it(tamper:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 101))
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 101))
     assert verify_chain(workers=3).ok
     tamper("UPDATE audit_auditevent SET details = '{}' WHERE seq IN (40, 80)")
     assert verify_chain(workers=3).broken.seq == 40  # type: ignore[union-attr]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from dissent.audit.models import AuditEvent, ChainHead
@@ -13,6 +13,7 @@ from dissent.signing.canonical import canonical_json, sha256_hex
 
 # The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
 PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")
+SEAL_BATCH = 1_000
 
 
 def payload(
@@ -69,24 +70,69 @@ def record(
     messages, names of attachments, never. It is canonical JSON (str, int, bool, None,
     lists, dicts; no floats), hashed into the chain and kept for good.
 
-    The chain head row is locked until the caller commits, so keep the rest of the
-    transaction short: docs/audit.md has the measured cost.
+    The event is inserted unsealed, which locks nothing shared, so writers do not queue
+    behind one another's commits; ``seal_pending`` chains it right after the commit
+    (docs/audit.md has the measurements). On SQLite, where writers queue for the one
+    write lock anyway, it is sealed at once inside the caller's transaction.
+    """
+    payload_details = details or {}
+    canonical_json(payload_details)  # refuse what cannot be hashed now, not later in the sealer
+    event = AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        memo_id=memo_id,
+        details=payload_details,
+    )
+    if connection.vendor == "sqlite":
+        for event.seq, event.prev_hash, event.hash, event_id in seal_batch(batch=SEAL_BATCH):
+            if event_id == event.pk:
+                break
+    else:
+        transaction.on_commit(seal_pending, robust=True)
+    return event
+
+
+def seal_pending() -> int:
+    """Chain every committed unsealed event, oldest insert first; return how many were sealed.
+
+    Idempotent, so anyone may call it: each writer's commit does, and so do verify and
+    checkpoint before they look at the chain.
+    """
+    sealed = 0
+    while True:
+        done = len(seal_batch(batch=SEAL_BATCH))
+        sealed += done
+        if done < SEAL_BATCH:
+            return sealed
+
+
+def seal_batch(*, batch: int) -> list[tuple[int, str, str, int]]:
+    """Seal up to ``batch`` events in one short transaction holding the chain head lock.
+
+    Writers never wait for this lock; sealers wait only for each other, and each finds
+    the work of those before it done. Returns (seq, prev_hash, hash, id) per event.
     """
     with transaction.atomic():
         head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            memo_id=memo_id,
-            details=details or {},
-            prev_hash=head.hash,
+        pending = list(
+            AuditEvent.objects.filter(seq=None).order_by("id").values_list("id", *PAYLOAD_FIELDS[1:])[:batch]
         )
-        event.hash = chain_hash(head.hash, event)
-        event.save(force_insert=True)
-        head.seq, head.hash = event.seq, event.hash
+        if not pending:
+            return []
+        seq, prev, sealed = head.seq, head.hash, []
+        for event_id, *content in pending:
+            seq += 1
+            digest = link_hash(prev, canonical_json(payload(seq, *content)))
+            sealed.append((seq, prev, digest, event_id))
+            prev = digest
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {AuditEvent._meta.db_table} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+                sealed,
+            )
+        head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
-    return event
+    return sealed

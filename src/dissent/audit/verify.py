@@ -15,18 +15,22 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, nullcontext
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from itertools import pairwise, repeat
 from multiprocessing import get_context
 from typing import Any
 
 from django.db import connection, connections, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
 
 from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from dissent.audit.services import PAYLOAD_FIELDS, link_hash, payload
 from dissent.signing.canonical import canonical_json
 
 CHUNK = 5_000
+# Events are sealed right after their transaction commits; one older than this was not.
+SEAL_GRACE = timedelta(minutes=1)
 # Below this many events one process is faster than starting several.
 PARALLEL_FROM = 100_000
 
@@ -52,6 +56,7 @@ class Report:
     last_seq: int
     last_hash: str
     broken: Broken | None
+    unsealed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -59,7 +64,8 @@ class Report:
 
 
 def verify_chain(*, expect: tuple[int, str] | None = None, workers: int | None = 1) -> Report:
-    """Check every event's link and hash, and that the chain still holds the head and ``expect``.
+    """Check every sealed event's link and hash, that the chain still holds the head and
+    ``expect``, and that no event has waited too long to be sealed.
 
     ``expect`` = (seq, hash) from a checkpoint: the chain must still hold exactly that
     event, which proves that nothing up to it has been rewritten since. The head is read
@@ -88,7 +94,22 @@ def verify_chain(*, expect: tuple[int, str] | None = None, workers: int | None =
         if seq > last.last_seq:
             reason = f"missing: {source} names event {seq}, but the chain ends at event {last.last_seq}"
             return Report(last.last_seq, last.last_hash, Broken(last.last_seq + 1, reason))
-    return last
+    return unsealed_tail(last)
+
+
+def unsealed_tail(report: Report) -> Report:
+    """Count events not yet in the chain; any older than SEAL_GRACE means sealing has stopped.
+
+    Until it is sealed an event is protected by the triggers only, so the tail must stay short.
+    """
+    tail = AuditEvent.objects.filter(seq=None).aggregate(count=Count("id"), oldest=Min("at"))
+    if tail["oldest"] is not None and tail["oldest"] < timezone.now() - SEAL_GRACE:
+        oldest = tail["oldest"].isoformat(timespec="seconds")
+        reason = (
+            f"missing: {tail['count']} events, the oldest from {oldest}, were never sealed into the chain"
+        )
+        return Report(report.last_seq, report.last_hash, Broken(report.last_seq + 1, reason), tail["count"])
+    return Report(report.last_seq, report.last_hash, None, tail["count"])
 
 
 def slices(count: int, workers: int) -> list[tuple[int, int | None]]:
