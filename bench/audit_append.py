@@ -6,7 +6,10 @@ connection, running short transactions back to back for a fixed time. Three mode
 - floor: each transaction inserts one row into a plain table (raw SQL);
 - unchained: the same insert plus an audit row written through the ORM, never sealed:
   what writing an audit row at all costs;
-- chained: the same insert plus ``record()``, sealed into the chain as in production.
+- chained: the same insert plus ``record()``, sealed into the chain as in production;
+- head_locked: the design this replaced, for comparison: the writer locks the chain head
+  inside its own transaction, appends a sealed event and moves the head, so every
+  writer waits for the one before it to commit.
 
 chained/floor is the figure asked for; chained/unchained isolates the hash chain's cost.
 """
@@ -20,8 +23,8 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from dissent.audit.models import AuditEvent
-from dissent.audit.services import record, seal_pending
+from dissent.audit.models import AuditEvent, ChainHead
+from dissent.audit.services import chain_hash, record, seal_pending
 from dissent.audit.verify import verify_chain
 
 WRITERS = (1, 4, 16)
@@ -41,6 +44,8 @@ def writer(mode: str, start_at: float, stop_at: float, counts: Any, index: int) 
             cursor.execute("INSERT INTO bench_append (note) VALUES (%s)", [f"w{index} #{done}"])
             if mode == "chained":
                 record(actor=None, action="bench.append", memo_id=str(index), details={"n": done})
+            elif mode == "head_locked":
+                append_under_head_lock(index, done)
             elif mode == "unchained":
                 AuditEvent.objects.create(
                     at=timezone.now(), action="bench.unchained", memo_id=str(index), details={"n": done}
@@ -48,6 +53,23 @@ def writer(mode: str, start_at: float, stop_at: float, counts: Any, index: int) 
         done += 1
     counts[index] = done
     connections.close_all()
+
+
+def append_under_head_lock(index: int, done: int) -> None:
+    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    seq = head.seq + 1
+    event = AuditEvent(
+        seq=seq,
+        at=timezone.now(),
+        action="bench.locked",
+        memo_id=str(index),
+        details={"n": done},
+        prev_hash=head.hash,
+    )
+    event.hash = chain_hash(head.hash, event)
+    event.save(force_insert=True)
+    head.seq, head.hash = seq, event.hash
+    head.save(update_fields=["seq", "hash"])
 
 
 def measure(*, writers: int, mode: str) -> float:
@@ -77,6 +99,7 @@ def run() -> dict[str, Any]:
         floor = measure(writers=n, mode="floor")
         unchained = measure(writers=n, mode="unchained")
         chained = measure(writers=n, mode="chained")
+        locked = measure(writers=n, mode="head_locked")
         results["runs"].append(
             {
                 "writers": n,
@@ -85,9 +108,11 @@ def run() -> dict[str, Any]:
                 "chained_events_per_s": round(chained),
                 "ratio_to_floor": round(chained / floor, 2),
                 "ratio_to_unchained": round(chained / unchained, 2),
+                "head_locked_events_per_s": round(locked),
+                "head_locked_ratio_to_floor": round(locked / floor, 2),
             }
         )
-    seal_pending()  # the unchained rows: verify expects no stale unsealed tail
+        seal_pending()  # the unchained rows, before the next head_locked run appends after them
     report = verify_chain()
     assert report.ok, report.broken
     results["events_appended"] = AuditEvent.objects.filter(action="bench.append").count()

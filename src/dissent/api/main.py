@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from dissent.api import errors
 from dissent.api.auth import API_AUTH
+from dissent.audit.api import router as audit_router
 from dissent.people.api import router as people_router
 
 api = NinjaAPI(
@@ -15,3 +16,4 @@ api = NinjaAPI(
 )
 errors.install(api)
 api.add_router("", people_router)
+api.add_router("", audit_router)

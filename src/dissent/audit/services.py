@@ -8,12 +8,17 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from dissent.audit.actions import AUDIT_EXPORTED, AUDIT_READ
 from dissent.audit.models import AuditEvent, ChainHead
 from dissent.signing.canonical import canonical_json, sha256_hex
 
 # The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
 PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")
 SEAL_BATCH = 1_000
+# Keys that would put what a memo says in front of auditors; record() refuses them.
+CONTENT_KEYS = frozenset(
+    {"title", "body", "text", "content", "summary", "recommendation", "message", "subject", "comment"}
+)
 
 
 def payload(
@@ -52,6 +57,18 @@ def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     return link_hash(prev_hash, canonical_json(event_payload(event)))
 
 
+def refuse_content(details: Any) -> None:
+    """Auditors see details, so a key that names memo content is a programming error, caught early."""
+    if isinstance(details, dict):
+        for key, value in details.items():
+            if str(key).lower() in CONTENT_KEYS:
+                raise ValueError(f"audit details must not carry content: key {key!r}")
+            refuse_content(value)
+    elif isinstance(details, list | tuple):
+        for value in details:
+            refuse_content(value)
+
+
 def record(
     *,
     actor: Any,
@@ -67,8 +84,9 @@ def record(
 
     ``details`` is metadata for auditors, who must never learn what a memo says: ids,
     states, versions, counts, digests, filters, yes; titles, bodies, recommendations,
-    messages, names of attachments, never. It is canonical JSON (str, int, bool, None,
-    lists, dicts; no floats), hashed into the chain and kept for good.
+    messages, names of attachments, never (keys in CONTENT_KEYS are refused). It is
+    canonical JSON (str, int, bool, None, lists, dicts; no floats), hashed into the
+    chain and kept for good.
 
     The event is inserted unsealed, which locks nothing shared, so writers do not queue
     behind one another's commits; ``seal_pending`` chains it right after the commit
@@ -76,6 +94,7 @@ def record(
     write lock anyway, it is sealed at once inside the caller's transaction.
     """
     payload_details = details or {}
+    refuse_content(payload_details)
     canonical_json(payload_details)  # refuse what cannot be hashed now, not later in the sealer
     event = AuditEvent.objects.create(
         at=timezone.now(),
@@ -136,3 +155,11 @@ def seal_batch(*, batch: int) -> list[tuple[int, str, str, int]]:
         head.seq, head.hash = seq, prev
         head.save(update_fields=["seq", "hash"])
     return sealed
+
+
+def note_trail_read(*, reader: Any, filters: dict[str, Any], exported: bool = False) -> AuditEvent:
+    """Reading the audit trail is itself audited: who looked, with which filters, and whether
+    they took a copy away (CSV export)."""
+    return record(
+        actor=reader, action=AUDIT_EXPORTED if exported else AUDIT_READ, details={"filters": filters}
+    )
