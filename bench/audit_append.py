@@ -17,6 +17,8 @@ chained/floor is the figure asked for; chained/unchained isolates the hash chain
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
+import statistics
 import time
 from typing import Any
 
@@ -28,7 +30,9 @@ from dissent.audit.services import chain_hash, record, seal_pending
 from dissent.audit.verify import verify_chain
 
 WRITERS = (1, 4, 16)
-SECONDS = 3.0
+SECONDS = 2.0
+ROUNDS = 3
+MODES = ("floor", "unchained", "chained", "head_locked")
 
 
 def writer(mode: str, start_at: float, stop_at: float, counts: Any, index: int) -> None:
@@ -91,15 +95,19 @@ def measure(*, writers: int, mode: str) -> float:
 
 
 def run() -> dict[str, Any]:
+    """Modes interleaved, ROUNDS times each, medians reported: a shared machine's noise hits all alike."""
     with connection.cursor() as cursor:
         key = "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY"
         cursor.execute(f"CREATE TABLE bench_append (id {key}, note varchar(40))")
-    results: dict[str, Any] = {"seconds_per_run": SECONDS, "runs": []}
+    results: dict[str, Any] = {"seconds_per_run": SECONDS, "rounds": ROUNDS, "runs": []}
+    results["load_average_before"] = round(os.getloadavg()[0], 1)
     for n in WRITERS:
-        floor = measure(writers=n, mode="floor")
-        unchained = measure(writers=n, mode="unchained")
-        chained = measure(writers=n, mode="chained")
-        locked = measure(writers=n, mode="head_locked")
+        rates: dict[str, list[float]] = {mode: [] for mode in MODES}
+        for _round in range(ROUNDS):
+            for mode in MODES:
+                rates[mode].append(measure(writers=n, mode=mode))
+                seal_pending()  # unchained rows, so that no run seals another's
+        floor, unchained, chained, locked = (statistics.median(rates[mode]) for mode in MODES)
         results["runs"].append(
             {
                 "writers": n,
@@ -112,7 +120,7 @@ def run() -> dict[str, Any]:
                 "head_locked_ratio_to_floor": round(locked / floor, 2),
             }
         )
-        seal_pending()  # the unchained rows, before the next head_locked run appends after them
+    results["load_average_after"] = round(os.getloadavg()[0], 1)
     report = verify_chain()
     assert report.ok, report.broken
     results["events_appended"] = AuditEvent.objects.filter(action="bench.append").count()

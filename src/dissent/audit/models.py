@@ -38,7 +38,7 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """One row (pk=1): the last sealed sequence number and hash. Only the sealer locks it."""
+    """One row (pk=1): the last sealed sequence number and hash, moved only by the sealer."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default=GENESIS_HASH)

@@ -16,6 +16,7 @@ from dissent.signing.canonical import canonical_json, sha256_hex
 # The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
 PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")
 SEAL_BATCH = 1_000
+SEAL_LOCK = int.from_bytes(b"dsn-seal")  # PostgreSQL advisory lock key, one for the whole chain
 # Keys that would put what a memo says in front of auditors; record() refuses them.
 CONTENT_KEYS = frozenset(
     {"title", "body", "text", "content", "summary", "recommendation", "message", "subject", "comment"}
@@ -152,19 +153,21 @@ def seal_pending() -> int:
 
 
 def seal_batch(*, batch: int) -> list[tuple[int, str, str, int]]:
-    """Seal up to ``batch`` events in one short transaction holding the chain head lock.
+    """Seal up to ``batch`` events in one short transaction that holds the sealing lock.
 
     Writers never wait for this lock; sealers wait only for each other, and each finds
-    the work of those before it done. Raw SQL: this runs once per audited request.
-    Returns (seq, prev_hash, hash, id) per event sealed.
+    the work of those before it done (then it returns at once, having written nothing).
+    Raw SQL: this runs after every audited request. Returns (seq, prev_hash, hash, id)
+    per event sealed.
     """
     events, content = AuditEvent._meta.db_table, ", ".join(PAYLOAD_FIELDS[1:])
+    pending = f"SELECT id, {content} FROM {events} WHERE seq IS NULL ORDER BY id LIMIT %s"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(pending, [1])
+        if cursor.fetchone() is None:
+            return []
         seq, prev = locked_head(cursor)
-        cursor.execute(
-            f"SELECT id, {content} FROM {events} WHERE seq IS NULL ORDER BY id LIMIT %s",  # noqa: S608
-            [batch],
-        )
+        cursor.execute(pending, [batch])
         sealed = []
         for event_id, *stored in cursor.fetchall():
             seq += 1
@@ -182,11 +185,16 @@ def seal_batch(*, batch: int) -> list[tuple[int, str, str, int]]:
 
 
 def locked_head(cursor: Any) -> tuple[int, str]:
-    """The chain head, locked until the transaction ends (SQLite: by its one write lock)."""
+    """The chain head, read under the sealing lock, which is held until the transaction ends.
+
+    PostgreSQL: an advisory lock, not ``SELECT … FOR UPDATE``: a row lock writes to the
+    WAL, so every sealer, even one with nothing left to seal, would wait for a disk flush
+    while holding it. SQLite: the transaction's write lock already excludes other sealers.
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
     head = ChainHead._meta.db_table
     select = f"SELECT seq, hash FROM {head} WHERE id = 1"  # noqa: S608
-    if connection.features.has_select_for_update:
-        select += " FOR UPDATE"
     cursor.execute(select)
     row = cursor.fetchone()
     if row is None:
