@@ -12,6 +12,10 @@ connection, running short transactions back to back for a fixed time. Three mode
   writer waits for the one before it to commit.
 
 chained/floor is the figure asked for; chained/unchained isolates the hash chain's cost.
+
+A second series gives each transaction WORK_MS of further work after the audit call
+(sleeping, as a transaction does while it waits for its other queries): the head lock is
+held through it, so head-locked writers queue; writers of unsealed events do not.
 """
 
 from __future__ import annotations
@@ -33,9 +37,10 @@ WRITERS = (1, 4, 16)
 SECONDS = 2.0
 ROUNDS = 3
 MODES = ("floor", "unchained", "chained", "head_locked")
+WORK_MS = 5
 
 
-def writer(mode: str, start_at: float, stop_at: float, counts: Any, index: int) -> None:
+def writer(mode: str, work: float, start_at: float, stop_at: float, counts: Any, index: int) -> None:
     """One writer: short transactions back to back until the deadline; reports its count."""
     connections.close_all()
     with connection.cursor() as cursor:
@@ -54,6 +59,8 @@ def writer(mode: str, start_at: float, stop_at: float, counts: Any, index: int) 
                 AuditEvent.objects.create(
                     at=timezone.now(), action="bench.unchained", memo_id=str(index), details={"n": done}
                 )
+            if work:
+                time.sleep(work)
         done += 1
     counts[index] = done
     connections.close_all()
@@ -76,7 +83,7 @@ def append_under_head_lock(index: int, done: int) -> None:
     head.save(update_fields=["seq", "hash"])
 
 
-def measure(*, writers: int, mode: str) -> float:
+def measure(*, writers: int, mode: str, work: float = 0.0) -> float:
     """Events (or rows) per second committed by ``writers`` processes together."""
     connections.close_all()
     context = mp.get_context("fork")
@@ -84,7 +91,8 @@ def measure(*, writers: int, mode: str) -> float:
     start_at = time.time() + 0.5
     stop_at = start_at + SECONDS
     procs = [
-        context.Process(target=writer, args=(mode, start_at, stop_at, counts, i)) for i in range(writers)
+        context.Process(target=writer, args=(mode, work, start_at, stop_at, counts, i))
+        for i in range(writers)
     ]
     for proc in procs:
         proc.start()
@@ -92,6 +100,15 @@ def measure(*, writers: int, mode: str) -> float:
         proc.join()
         assert proc.exitcode == 0, f"writer failed with exit code {proc.exitcode}"
     return sum(counts[:]) / SECONDS
+
+
+def medians(*, writers: int, modes: tuple[str, ...], work: float = 0.0) -> list[float]:
+    rates: dict[str, list[float]] = {mode: [] for mode in modes}
+    for _round in range(ROUNDS):
+        for mode in modes:
+            rates[mode].append(measure(writers=writers, mode=mode, work=work))
+            seal_pending()  # unchained rows, so that no run seals another's
+    return [statistics.median(rates[mode]) for mode in modes]
 
 
 def run() -> dict[str, Any]:
@@ -102,12 +119,7 @@ def run() -> dict[str, Any]:
     results: dict[str, Any] = {"seconds_per_run": SECONDS, "rounds": ROUNDS, "runs": []}
     results["load_average_before"] = round(os.getloadavg()[0], 1)
     for n in WRITERS:
-        rates: dict[str, list[float]] = {mode: [] for mode in MODES}
-        for _round in range(ROUNDS):
-            for mode in MODES:
-                rates[mode].append(measure(writers=n, mode=mode))
-                seal_pending()  # unchained rows, so that no run seals another's
-        floor, unchained, chained, locked = (statistics.median(rates[mode]) for mode in MODES)
+        floor, unchained, chained, locked = medians(writers=n, modes=MODES)
         results["runs"].append(
             {
                 "writers": n,
@@ -116,6 +128,22 @@ def run() -> dict[str, Any]:
                 "chained_events_per_s": round(chained),
                 "ratio_to_floor": round(chained / floor, 2),
                 "ratio_to_unchained": round(chained / unchained, 2),
+                "head_locked_events_per_s": round(locked),
+                "head_locked_ratio_to_floor": round(locked / floor, 2),
+            }
+        )
+    results["work_ms"] = WORK_MS
+    results["runs_with_work"] = []
+    for n in WRITERS[1:]:
+        floor, chained, locked = medians(
+            writers=n, modes=("floor", "chained", "head_locked"), work=WORK_MS / 1000
+        )
+        results["runs_with_work"].append(
+            {
+                "writers": n,
+                "floor_rows_per_s": round(floor),
+                "chained_events_per_s": round(chained),
+                "ratio_to_floor": round(chained / floor, 2),
                 "head_locked_events_per_s": round(locked),
                 "head_locked_ratio_to_floor": round(locked / floor, 2),
             }
