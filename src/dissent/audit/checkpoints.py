@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection, transaction
 from django.utils import timezone
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
@@ -46,8 +47,17 @@ class Checkpoint:
 
 
 def sign_head() -> Checkpoint:
-    """Sign the current chain head. Verify the chain first: a signature vouches for it."""
-    seq, digest = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first() or (0, GENESIS_HASH)
+    """Sign the current chain head. Verify the chain first: a signature vouches for it.
+
+    On PostgreSQL seals after a writer's commit are not flushed to disk at once
+    (``seal_pending``); this transaction takes an id, so its commit flushes every earlier
+    one, and the head signed is the head that survives a crash.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_current_xact_id()")
+        seq, digest = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first() or (0, GENESIS_HASH)
     key = server_signing_key()
     at = timezone.now().isoformat(timespec="seconds")
     signature = key.sign(canonical_json({"seq": seq, "hash": digest, "at": at})).signature

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from django.db import connection, models, transaction
@@ -134,25 +135,30 @@ def record(
             if event_id == event.pk:
                 break
     else:
-        transaction.on_commit(seal_pending, robust=True)
+        transaction.on_commit(partial(seal_pending, durable=False), robust=True)
     return event
 
 
-def seal_pending() -> int:
+def seal_pending(*, durable: bool = True) -> int:
     """Chain every committed unsealed event, oldest insert first; return how many were sealed.
 
     Idempotent, so anyone may call it: each writer's commit does, and so do verify and
     checkpoint before they look at the chain.
+
+    ``durable=False`` (after a writer's commit, on PostgreSQL) commits the seal without
+    waiting for the disk. A seal is derived from events already committed durably, so one
+    lost in a crash is simply made again, identically, by the next seal; a durable seal
+    (checkpoint, verify) flushes every earlier one with it.
     """
     sealed = 0
     while True:
-        done = len(seal_batch(batch=SEAL_BATCH))
+        done = len(seal_batch(batch=SEAL_BATCH, durable=durable))
         sealed += done
         if done < SEAL_BATCH:
             return sealed
 
 
-def seal_batch(*, batch: int) -> list[tuple[int, str, str, int]]:
+def seal_batch(*, batch: int, durable: bool = True) -> list[tuple[int, str, str, int]]:
     """Seal up to ``batch`` events in one short transaction that holds the sealing lock.
 
     Writers never wait for this lock; sealers wait only for each other, and each finds
@@ -166,6 +172,8 @@ def seal_batch(*, batch: int) -> list[tuple[int, str, str, int]]:
         cursor.execute(pending, [1])
         if cursor.fetchone() is None:
             return []
+        if not durable and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit = off")
         seq, prev = locked_head(cursor)
         cursor.execute(pending, [batch])
         sealed = []
