@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection, connections, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
+from psycopg.types.datetime import TimestamptzLoader
 
 from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from dissent.audit.services import PAYLOAD_FIELDS, link_hash, stored_payload
@@ -154,8 +155,14 @@ def rows(first: int, last: int | None) -> Iterator[tuple[Any, ...]]:
     upper = "" if last is None else " AND seq <= %s"
     sql = f"SELECT {columns} FROM {AuditEvent._meta.db_table} WHERE seq >= %s{upper} ORDER BY seq"  # noqa: S608
     params = [first] if last is None else [first, last]
-    snapshot = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
-    with snapshot, closing(connection.chunked_cursor()) as cursor:
+    postgresql = connection.vendor == "postgresql"
+    with (
+        transaction.atomic() if postgresql else nullcontext(),
+        closing(connection.chunked_cursor()) as cursor,
+    ):
+        if postgresql:
+            # psycopg's own loader parses times in C; Django's adds a Python layer per row.
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(CHUNK):
             yield from chunk
