@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("allauth.urls")),
+    path("audit/", include("dissent.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("dissent.web.urls")),

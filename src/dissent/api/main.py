@@ -6,6 +6,7 @@ from dissent.api import errors
 from dissent.api.auth import API_AUTH
 from dissent.api.renderer import ApiRenderer
 from dissent.attachments.api import router as attachments_router
+from dissent.audit.api import router as audit_router
 from dissent.channel.api import router as channel_router
 from dissent.people.api import router as people_router
 
@@ -21,3 +22,4 @@ errors.install(api)
 api.add_router("", people_router)
 api.add_router("", channel_router)
 api.add_router("", attachments_router)
+api.add_router("", audit_router)

@@ -2,31 +2,96 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from dissent.audit.models import AuditEvent, ChainHead
+from dissent.audit.actions import AUDIT_EXPORTED, AUDIT_READ
+from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from dissent.signing.canonical import canonical_json, sha256_hex
 
+# The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
+PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")
+SEAL_BATCH = 1_000
+SEAL_LOCK = int.from_bytes(b"dsn-seal")  # PostgreSQL advisory lock key, one for the whole chain
+# Keys that would put what a memo says in front of auditors; record() refuses them.
+CONTENT_KEYS = frozenset(
+    {"title", "body", "text", "content", "summary", "recommendation", "message", "subject", "comment"}
+)
 
-def event_payload(event: AuditEvent) -> dict[str, Any]:
-    """The fields the hash covers, in canonical-JSON-ready form."""
+
+def payload(
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    memo_id: str,
+    details: dict[str, Any],
+) -> dict[str, Any]:
+    """The event as hashed. Positional, so that verify can pass a database row straight in."""
     return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "actor_id": event.actor_id,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "memo_id": event.memo_id,
-        "details": event.details,
+        "seq": seq,
+        "at": at.isoformat(),
+        "actor_id": actor_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "memo_id": memo_id,
+        "details": details,
     }
 
 
+def stored_payload(
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    memo_id: str,
+    details: Any,
+) -> bytes:
+    """The canonical event from raw database values, as the sealer and verify read them.
+
+    Raw rows skip the ORM's converters (most of the cost of reading): SQLite gives naive
+    UTC times, and both databases give ``details`` as JSON text.
+    """
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    if not isinstance(details, dict):
+        details = json.loads(details)
+    return canonical_json(payload(seq, at, actor_id, action, object_type, object_id, memo_id, details))
+
+
+def event_payload(event: AuditEvent) -> dict[str, Any]:
+    return payload(*(getattr(event, field) for field in PAYLOAD_FIELDS))
+
+
+def link_hash(prev_hash: str, canonical_event: bytes) -> str:
+    """SHA-256 over the previous hash (64 ASCII hex digits) followed by the canonical event."""
+    return sha256_hex(prev_hash.encode("ascii") + canonical_event)
+
+
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return sha256_hex(prev_hash.encode("ascii") + canonical_json(event_payload(event)))
+    return link_hash(prev_hash, canonical_json(event_payload(event)))
+
+
+def refuse_content(details: Any) -> None:
+    """Auditors see details, so a key that names memo content is a programming error, caught early."""
+    if isinstance(details, dict):
+        for key, value in details.items():
+            if str(key).lower() in CONTENT_KEYS:
+                raise ValueError(f"audit details must not carry content: key {key!r}")
+            refuse_content(value)
+    elif isinstance(details, list | tuple):
+        for value in details:
+            refuse_content(value)
 
 
 def record(
@@ -39,23 +104,120 @@ def record(
 ) -> AuditEvent:
     """Append one event inside the caller's transaction: it commits or rolls back with the change.
 
-    ``actor`` is a person (or None for the system); ``target`` the object acted on.
+    ``actor`` is a person (or None for the system); ``target`` the object acted on;
+    ``memo_id`` the memo concerned, so that "who read memo X" is one indexed query.
+
+    ``details`` is metadata for auditors, who must never learn what a memo says: ids,
+    states, versions, counts, digests, filters, yes; titles, bodies, recommendations,
+    messages, names of attachments, never (keys in CONTENT_KEYS are refused). It is
+    canonical JSON (str, int, bool, None, lists, dicts; no floats), hashed into the
+    chain and kept for good.
+
+    The event is inserted unsealed, which locks nothing shared, so writers do not queue
+    behind one another's commits; ``seal_pending`` chains it right after the commit
+    (docs/audit.md has the measurements). On SQLite, where writers queue for the one
+    write lock anyway, it is sealed at once inside the caller's transaction.
     """
-    with transaction.atomic():
-        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        event = AuditEvent(
-            seq=head.seq + 1,
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            action=action,
-            object_type=target._meta.label_lower if target is not None else "",
-            object_id=str(target.pk) if target is not None else "",
-            memo_id=memo_id,
-            details=details or {},
-            prev_hash=head.hash,
-        )
-        event.hash = chain_hash(head.hash, event)
-        event.save(force_insert=True)
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+    payload_details = details or {}
+    refuse_content(payload_details)
+    canonical_json(payload_details)  # refuse what cannot be hashed now, not later in the sealer
+    event = AuditEvent.objects.create(
+        at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        memo_id=memo_id,
+        details=payload_details,
+    )
+    if connection.vendor == "sqlite":
+        for event.seq, event.prev_hash, event.hash, event_id in seal_batch(batch=SEAL_BATCH):
+            if event_id == event.pk:
+                break
+    else:
+        transaction.on_commit(partial(seal_pending, durable=False), robust=True)
     return event
+
+
+def seal_pending(*, durable: bool = True) -> int:
+    """Chain every committed unsealed event, oldest insert first; return how many were sealed.
+
+    Idempotent, so anyone may call it: each writer's commit does, and so do verify and
+    checkpoint before they look at the chain.
+
+    ``durable=False`` (after a writer's commit, on PostgreSQL) commits the seal without
+    waiting for the disk. A seal is derived from events already committed durably, so one
+    lost in a crash is simply made again, identically, by the next seal; a durable seal
+    (checkpoint, verify) flushes every earlier one with it.
+    """
+    sealed = 0
+    while True:
+        done = len(seal_batch(batch=SEAL_BATCH, durable=durable))
+        sealed += done
+        if done < SEAL_BATCH:
+            return sealed
+
+
+def seal_batch(*, batch: int, durable: bool = True) -> list[tuple[int, str, str, int]]:
+    """Seal up to ``batch`` events in one short transaction that holds the sealing lock.
+
+    Writers never wait for this lock; sealers wait only for each other, and each finds
+    the work of those before it done (then it returns at once, having written nothing).
+    Raw SQL: this runs after every audited request. Returns (seq, prev_hash, hash, id)
+    per event sealed.
+    """
+    events, content = AuditEvent._meta.db_table, ", ".join(PAYLOAD_FIELDS[1:])
+    pending = f"SELECT id, {content} FROM {events} WHERE seq IS NULL ORDER BY id LIMIT %s"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(pending, [1])
+        if cursor.fetchone() is None:
+            return []
+        if not durable and connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL synchronous_commit = off")
+        seq, prev = locked_head(cursor)
+        cursor.execute(pending, [batch])
+        sealed = []
+        for event_id, *stored in cursor.fetchall():
+            seq += 1
+            digest = link_hash(prev, stored_payload(seq, *stored))
+            sealed.append((seq, prev, digest, event_id))
+            prev = digest
+        if sealed:
+            cursor.executemany(
+                f"UPDATE {events} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
+                sealed,
+            )
+            move_head = f"UPDATE {ChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1"  # noqa: S608
+            cursor.execute(move_head, [seq, prev])
+    return sealed
+
+
+def locked_head(cursor: Any) -> tuple[int, str]:
+    """The chain head, read under the sealing lock, which is held until the transaction ends.
+
+    PostgreSQL: an advisory lock, not ``SELECT … FOR UPDATE``: a row lock writes to the
+    WAL, so every sealer, even one with nothing left to seal, would wait for a disk flush
+    while holding it. SQLite: the transaction's write lock already excludes other sealers.
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
+    head = ChainHead._meta.db_table
+    select = f"SELECT seq, hash FROM {head} WHERE id = 1"  # noqa: S608
+    cursor.execute(select)
+    row = cursor.fetchone()
+    if row is None:
+        cursor.execute(
+            f"INSERT INTO {head} (id, seq, hash) VALUES (1, 0, %s) ON CONFLICT DO NOTHING",  # noqa: S608
+            [GENESIS_HASH],
+        )
+        cursor.execute(select)
+        row = cursor.fetchone()
+    return int(row[0]), str(row[1])
+
+
+def note_trail_read(*, reader: Any, filters: dict[str, Any], exported: bool = False) -> AuditEvent:
+    """Reading the audit trail is itself audited: who looked, with which filters, and whether
+    they took a copy away (CSV export)."""
+    return record(
+        actor=reader, action=AUDIT_EXPORTED if exported else AUDIT_READ, details={"filters": filters}
+    )

@@ -1,0 +1,95 @@
+"""Verify walks the chain and names the first event that was changed, removed or rewritten."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections, transaction
+
+from dissent.audit.models import GENESIS_HASH, AuditEvent
+from dissent.audit.services import record
+from dissent.audit.verify import slices, verify_chain
+from tests.audit.conftest import Tamper
+from tests.conftest import Personas
+
+
+def test_an_untouched_chain_verifies(chain: list[AuditEvent]) -> None:
+    report = verify_chain()
+    assert report.ok
+    assert (report.last_seq, report.last_hash) == (5, chain[-1].hash)
+
+
+def test_an_empty_chain_verifies(db: None) -> None:
+    report = verify_chain()
+    assert report.ok
+    assert (report.last_seq, report.last_hash) == (0, GENESIS_HASH)
+
+
+def test_changed_details_are_detected_at_that_event(chain: list[AuditEvent], tamper: Tamper) -> None:
+    tamper("UPDATE audit_auditevent SET memo_id = '99' WHERE seq = 3")
+    report = verify_chain()
+    assert report.broken is not None
+    assert report.broken.seq == 3
+    assert "content does not match its hash" in str(report.broken)
+    assert report.last_seq == 2
+
+
+def test_a_changed_actor_is_detected(chain: list[AuditEvent], tamper: Tamper, org: Personas) -> None:
+    tamper("UPDATE audit_auditevent SET actor_id = %s WHERE seq = 2", [org.outsider.pk])
+    assert verify_chain().broken.seq == 2  # type: ignore[union-attr]
+
+
+def test_an_event_rewritten_with_a_fresh_hash_breaks_the_next_link(
+    chain: list[AuditEvent], tamper: Tamper
+) -> None:
+    tamper("UPDATE audit_auditevent SET hash = %s WHERE seq = 2", ["f" * 64])
+    assert str(verify_chain().broken) == "event 2: its content does not match its hash"
+    tamper("UPDATE audit_auditevent SET hash = %s, prev_hash = %s WHERE seq = 2", [chain[1].hash, "e" * 64])
+    assert str(verify_chain().broken) == "event 2: its prev_hash is not the hash of event 1"
+
+
+def test_a_deleted_event_is_reported_missing(chain: list[AuditEvent], tamper: Tamper) -> None:
+    tamper("DELETE FROM audit_auditevent WHERE seq = 3")
+    assert str(verify_chain().broken) == "event 3: missing: event 2 is followed by event 4"
+
+
+def test_a_deleted_tail_is_caught_by_the_chain_head(chain: list[AuditEvent], tamper: Tamper) -> None:
+    tamper("DELETE FROM audit_auditevent WHERE seq >= 4")
+    broken = verify_chain().broken
+    assert broken is not None
+    assert broken.seq == 4
+    assert "the chain head names event 5, but the chain ends at event 3" in broken.reason
+
+
+def test_a_rewound_chain_head_is_caught(chain: list[AuditEvent], tamper: Tamper) -> None:
+    tamper("UPDATE audit_chainhead SET hash = %s", ["a" * 64])
+    assert str(verify_chain().broken) == "event 5: its hash is not the one in the chain head"
+
+
+def test_slices_cover_the_chain_once_and_leave_the_end_open() -> None:
+    assert slices(0, 4) == [(1, None)]
+    assert slices(10, 1) == [(1, None)]
+    assert slices(10, 2) == [(1, 5), (6, None)]
+    assert slices(10, 3) == [(1, 3), (4, 6), (7, None)]
+    assert slices(3, 8) == [(1, None)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs committed rows other connections see")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_append_one_valid_chain_and_workers_verify_it(tamper: Tamper) -> None:
+    def writer(n: int) -> None:
+        for i in range(25):
+            with transaction.atomic():
+                record(actor=None, action="test.concurrent", details={"writer": n, "i": i})
+        connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, 101))
+    assert verify_chain(workers=3).ok
+    tamper("UPDATE audit_auditevent SET details = '{}' WHERE seq IN (40, 80)")
+    assert verify_chain(workers=3).broken.seq == 40  # type: ignore[union-attr]
