@@ -24,6 +24,7 @@ def everyone_reads_english(org: Personas) -> None:
     """These tests look for English labels; the co-signer persona normally reads Chinese."""
     User.objects.filter(pk=org.cosigner.pk).update(language="en")
 
+
 PAGES = ["/memos/{id}/", "/memos/{id}/versions/", "/memos/{id}/versions/?a=1&b=1", "/memos/{id}/edit/"]
 ACTIONS = {
     "drafters": {"email": "office@example.org"},

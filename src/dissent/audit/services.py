@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -130,13 +131,53 @@ def record(
         memo_id=memo_id,
         details=payload_details,
     )
+    seal_soon(event)
+    return event
+
+
+def record_many(
+    *,
+    actor: Any,
+    action: str,
+    items: Sequence[tuple[models.Model, str]],
+    details: dict[str, Any] | None = None,
+) -> int:
+    """One event per (target, memo_id) in a single insert, for reads of many memos at once.
+
+    A list page that shows titles reads each memo it lists: one event each keeps "who read
+    memo X" a single indexed query, and one insert keeps the page's cost flat.
+    """
+    if not items:
+        return 0
+    payload_details = details or {}
+    refuse_content(payload_details)
+    canonical_json(payload_details)
+    now, actor_id = timezone.now(), getattr(actor, "pk", None)
+    events = AuditEvent.objects.bulk_create(
+        AuditEvent(
+            at=now,
+            actor_id=actor_id,
+            action=action,
+            object_type=target._meta.label_lower,
+            object_id=str(target.pk),
+            memo_id=memo_id,
+            details=payload_details,
+        )
+        for target, memo_id in items
+    )
+    seal_soon(events[-1])
+    return len(events)
+
+
+def seal_soon(last: AuditEvent) -> None:
+    """SQLite: seal now, inside the caller's transaction (writers queue for its one lock anyway).
+    PostgreSQL: seal right after the commit, so writers never wait on the chain head."""
     if connection.vendor == "sqlite":
-        for event.seq, event.prev_hash, event.hash, event_id in seal_batch(batch=SEAL_BATCH):
-            if event_id == event.pk:
+        for last.seq, last.prev_hash, last.hash, event_id in seal_batch(batch=SEAL_BATCH):
+            if event_id == last.pk:
                 break
     else:
         transaction.on_commit(partial(seal_pending, durable=False), robust=True)
-    return event
 
 
 def seal_pending(*, durable: bool = True) -> int:

@@ -4,8 +4,8 @@ Functions take the actor, or a memo the caller obtained through ``selectors.memo
 so everything stays scoped to what the actor may see.
 
 A list shows each memo's title, which is content: opening them is audited here, in the same
-place they are decrypted, as ONE ``memo.listed`` event naming every memo shown. An event per
-memo (as the API list records) would make each list page cost several writes per row.
+place they are decrypted: one ``memo.read`` event per memo shown (``shown: title``), written
+in a single insert so the page costs the same for few or many rows.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from dissent.audit.services import record
+from dissent.audit.services import record_many
 from dissent.channel import clock, deadlines, selectors
 from dissent.channel.models import ChannelSettings, Drafter, Memo, MemoVersion
 from dissent.channel.status import OPEN_FOR_OFFICE, MemoStatus
@@ -92,10 +92,11 @@ def rows(actor: User, memos: Sequence[Memo], *, via: str) -> list[MemoRow]:
                 days_left=None if due is None else deadlines.working_days_left(calendar, now, due),
             )
         )
-    record(
+    record_many(
         actor=actor,
-        action="memo.listed",
-        details={"via": via, "shown": "title", "memos": [m.public_id for m in memos]},
+        action="memo.read",
+        items=[(m, m.public_id) for m in memos],
+        details={"via": via, "shown": "title"},
     )
     return result
 
