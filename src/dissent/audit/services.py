@@ -115,7 +115,7 @@ def record(
 
     The event is inserted unsealed, which locks nothing shared, so writers do not queue
     behind one another's commits; ``seal_pending`` chains it right after the commit
-    (docs/audit.md has the measurements). On SQLite, where writers queue for the one
+    (docs/audit.md; figures in docs/benchmarks.md). On SQLite, where writers queue for the one
     write lock anyway, it is sealed at once inside the caller's transaction.
     """
     payload_details = details or {}
