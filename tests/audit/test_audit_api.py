@@ -94,3 +94,9 @@ def test_a_malformed_time_is_a_422(org: Personas, client: Client) -> None:
     response = audit(client, org.auditor, since="last tuesday")
     assert response.status_code == 422
     assert response.json()["code"] == "invalid"
+
+
+def test_the_operation_is_in_the_openapi_schema(db: None, client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = {p["name"] for p in schema["paths"]["/api/v1/audit"]["get"]["parameters"]}
+    assert {"memo", "actor", "action", "since", "until", "limit", "offset"} <= parameters

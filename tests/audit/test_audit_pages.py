@@ -91,3 +91,8 @@ def test_the_csv_export_has_the_filtered_events_and_is_audited(
     exported = AuditEvent.objects.get(action="audit.exported")
     assert exported.actor_id == org.auditor.pk
     assert exported.details == {"filters": {"memo": "41", "action": "memo.read"}}
+
+
+def test_details_are_shown_as_json(chain: list[AuditEvent], org: Personas) -> None:
+    page = logged_in(org.auditor).get("/audit/", {"action": "signature.added"}).content.decode()
+    assert "<code>{&quot;signature&quot;: &quot;7&quot;}</code>" in page

@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection, connections, transaction
+from django.utils import timezone
 
 from dissent.audit.models import GENESIS_HASH, AuditEvent
 from dissent.audit.services import chain_hash, link_hash, payload, record, seal_pending
+from dissent.audit.verify import verify_chain
 from dissent.signing.canonical import canonical_json
 from tests.conftest import Personas
 
@@ -101,3 +103,15 @@ def test_the_worked_example_in_docs_audit_md_holds() -> None:
         link_hash(GENESIS_HASH, canonical)
         == "d80b864def0e7f3d8c5b6a25ee8d3b5c1a1745f3a863ec71397878fca98cefd7"
     )
+
+
+def test_a_backlog_longer_than_one_batch_is_sealed_in_insertion_order(db: None) -> None:
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(at=timezone.now(), action="test.backlog", details={"n": n}) for n in range(1_001)]
+    )
+    event = record(actor=None, action="test.after")
+    seal_pending()
+    event.refresh_from_db()
+    assert event.seq == 1_002
+    assert AuditEvent.objects.get(details__n=1_000).seq == 1_001
+    assert verify_chain().ok

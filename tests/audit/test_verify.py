@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import connection, connections, transaction
@@ -93,3 +97,32 @@ def test_concurrent_writers_append_one_valid_chain_and_workers_verify_it(tamper:
     assert verify_chain(workers=3).ok
     tamper("UPDATE audit_auditevent SET details = '{}' WHERE seq IN (40, 80)")
     assert verify_chain(workers=3).broken.seq == 40  # type: ignore[union-attr]
+
+
+FORKED_WALK = """
+import django
+django.setup()
+from django.core.management import call_command
+from django.db import connection
+from dissent.audit import triggers
+from dissent.audit.services import record
+from dissent.audit.verify import verify_chain
+call_command("migrate", verbosity=0)
+for n in range(40):
+    record(actor=None, action="test.forked", details={"n": n})
+assert verify_chain(workers=2).ok
+triggers.remove(connection)
+connection.cursor().execute("UPDATE audit_auditevent SET details = '{}' WHERE seq IN (12, 35)")
+print(verify_chain(workers=2).broken)
+"""
+
+
+def test_forked_workers_verify_a_committed_sqlite_chain(tmp_path: Path) -> None:
+    """The slices of a long chain are walked by forked processes; here, on a file database."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env |= {"DISSENT_HOME": str(tmp_path), "DJANGO_SETTINGS_MODULE": "dissent.settings"}
+    done = subprocess.run(
+        [sys.executable, "-c", FORKED_WALK], env=env, capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "event 12: its content does not match its hash"

@@ -116,7 +116,7 @@ def record(
 
     The event is inserted unsealed, which locks nothing shared, so writers do not queue
     behind one another's commits; ``seal_pending`` chains it right after the commit
-    (docs/audit.md has the measurements). On SQLite, where writers queue for the one
+    (docs/audit.md; figures in docs/benchmarks.md). On SQLite, where writers queue for the one
     write lock anyway, it is sealed at once inside the caller's transaction.
     """
     payload_details = details or {}
@@ -173,29 +173,28 @@ def seal_soon(last: AuditEvent) -> None:
     """SQLite: seal now, inside the caller's transaction (writers queue for its one lock anyway).
     PostgreSQL: seal right after the commit, so writers never wait on the chain head."""
     if connection.vendor == "sqlite":
-        for last.seq, last.prev_hash, last.hash, event_id in seal_batch(batch=SEAL_BATCH):
-            if event_id == last.pk:
-                break
+        sealed = {event_id: (seq, prev, digest) for seq, prev, digest, event_id in seal_pending()}
+        last.seq, last.prev_hash, last.hash = sealed[last.pk]
     else:
         transaction.on_commit(partial(seal_pending, durable=False), robust=True)
 
 
-def seal_pending(*, durable: bool = True) -> int:
-    """Chain every committed unsealed event, oldest insert first; return how many were sealed.
+def seal_pending(*, durable: bool = True) -> list[tuple[int, str, str, int]]:
+    """Chain every committed unsealed event, oldest insert first; return (seq, prev_hash, hash, id) each.
 
     Idempotent, so anyone may call it: each writer's commit does, and so do verify and
     checkpoint before they look at the chain.
 
     ``durable=False`` (after a writer's commit, on PostgreSQL) commits the seal without
     waiting for the disk. A seal is derived from events already committed durably, so one
-    lost in a crash is simply made again, identically, by the next seal; a durable seal
-    (checkpoint, verify) flushes every earlier one with it.
+    lost in a crash is simply made again by the next seal; nothing signed can depend on
+    it, because ``checkpoints.sign_head`` flushes every earlier seal first.
     """
-    sealed = 0
+    sealed: list[tuple[int, str, str, int]] = []
     while True:
-        done = len(seal_batch(batch=SEAL_BATCH, durable=durable))
-        sealed += done
-        if done < SEAL_BATCH:
+        batch = seal_batch(batch=SEAL_BATCH, durable=durable)
+        sealed += batch
+        if len(batch) < SEAL_BATCH:
             return sealed
 
 

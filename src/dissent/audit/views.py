@@ -65,7 +65,10 @@ def trail(request: HttpRequest) -> HttpResponse:
     emails = dict(User.objects.filter(pk__in={e.actor_id for e in page}).values_list("pk", "email"))
     context |= {
         "page": page,
-        "rows": [(event, describe(event.action), emails.get(event.actor_id or 0, "")) for event in page],
+        "rows": [
+            (event, describe(event.action), emails.get(event.actor_id or 0, ""), details_text(event))
+            for event in page
+        ],
         "query": query_without_page(request),
     }
     return render(request, "audit/trail.html", context)
@@ -123,10 +126,14 @@ def csv_chunk(writer: Any, events: list[AuditEvent]) -> Iterator[str]:
                 event.object_type,
                 event.object_id,
                 event.memo_id,
-                json.dumps(event.details, ensure_ascii=False, sort_keys=True),
+                details_text(event),
                 event.hash,
             ]
         )
+
+
+def details_text(event: AuditEvent) -> str:
+    return json.dumps(event.details, ensure_ascii=False, sort_keys=True) if event.details else ""
 
 
 def query_without_page(request: HttpRequest) -> str:
