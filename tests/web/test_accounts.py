@@ -113,3 +113,12 @@ def test_an_administrator_revokes_a_token_in_the_admin(org: Personas) -> None:
     row.refresh_from_db()
     assert row.revoked_at is not None
     assert Client().get("/api/v1/me", headers=bearer(token)).status_code == 401
+
+
+def test_the_navigation_offers_each_role_its_pages(org: Personas) -> None:
+    auditor_page = logged_in(org.auditor).get("/inbox/").content.decode()
+    assert 'href="/audit/"' in auditor_page
+    assert 'href="/office/"' not in auditor_page
+    office_page = logged_in(org.office).get("/inbox/").content.decode()
+    assert 'href="/office/"' in office_page
+    assert 'href="/audit/"' not in office_page

@@ -23,7 +23,6 @@ from dissent.channel.models import ChannelSettings, Drafter, Memo, MemoVersion
 from dissent.channel.status import OPEN_FOR_OFFICE, MemoStatus
 from dissent.errors import NotFound
 from dissent.people.models import User
-from dissent.people.roles import Role
 
 
 @dataclass(frozen=True)
@@ -101,9 +100,9 @@ def rows(actor: User, memos: Sequence[Memo], *, via: str) -> list[MemoRow]:
     return result
 
 
-def works_in_office(actor: User) -> bool:
+def navigation_roles(actor: User) -> frozenset[str]:
     """For the navigation only; what the actor may do with a memo is policy.py's question."""
-    return actor.role_assignments.filter(role__in=[Role.OFFICE, Role.OFFICE_HEAD]).exists()
+    return frozenset(actor.role_assignments.values_list("role", flat=True))
 
 
 def office_rows(actor: User) -> list[MemoRow]:

@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 from dissent.channel import page_selectors
 from dissent.notify import selectors as notify_selectors
 from dissent.people.models import User
+from dissent.people.roles import Role
 
 register = template.Library()
 
-SECTIONS = (("/memos/", "memos"), ("/office/", "office"), ("/inbox/", "inbox"))
+SECTIONS = (("/memos/", "memos"), ("/office/", "office"), ("/inbox/", "inbox"), ("/audit/", "audit"))
 
 
 @register.inclusion_tag("web/_nav.html", takes_context=True)
@@ -25,11 +26,13 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     user = request.user
     assert isinstance(user, User)
+    roles = page_selectors.navigation_roles(user)
     section = next((name for prefix, name in SECTIONS if request.path.startswith(prefix)), "")
     return {
         "section": section,
         "unread": notify_selectors.unread_count(user),
-        "office": page_selectors.works_in_office(user),
+        "office": bool(roles & {Role.OFFICE, Role.OFFICE_HEAD}),
+        "auditor": Role.AUDITOR in roles,
     }
 
 
