@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "dissent.audit",
     "dissent.vault",
     "dissent.channel",
+    "dissent.signing",
     "dissent.notify",
     "dissent.web",
     "dissent.api",
@@ -114,6 +115,10 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Tests use a file, like production: an in-memory shared-cache database locks whole tables
+    # and fails concurrent writers at once instead of queueing them on the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -9,13 +9,21 @@ from ninja.security import HttpBearer, SessionAuth
 
 from dissent.people.services import authenticate_token
 
+BEARER_MARK = "dissent.bearer"
+
 
 class PersonalToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         user = authenticate_token(token)
         if user is not None:
             request.user = user
+            request.META[BEARER_MARK] = True
         return user
+
+
+def authenticated_by_token(request: HttpRequest) -> bool:
+    """A bearer token, not the browser session, authenticated this request (no re-login to ask for)."""
+    return bool(request.META.get(BEARER_MARK))
 
 
 class ActiveSession(SessionAuth):

@@ -7,6 +7,7 @@ from dissent.api.auth import API_AUTH
 from dissent.api.renderer import ApiRenderer
 from dissent.channel.api import router as channel_router
 from dissent.people.api import router as people_router
+from dissent.signing.api import router as signing_router
 
 api = NinjaAPI(
     title="Dissent Channel API",
@@ -19,3 +20,4 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", people_router)
 api.add_router("", channel_router)
+api.add_router("", signing_router)
