@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import time_machine
@@ -317,9 +317,8 @@ def test_a_target_shows_progress_and_tells_the_drafters_at_a_third_and_two_third
     assert milestones() == ["signature.third_of_target", "signature.two_thirds_of_target"]
     summary = api["drafter"].ok("get", f"/memos/{memo['id']}/signing")
     assert (summary["count"], summary["progress_percent"]) == (6, 100)
-    assert summary["history"] == [
-        {"day": summary["history"][0]["day"], "added": 6, "withdrawn": 0, "total": 6}
-    ]
+    history = api["drafter"].ok("get", f"/memos/{memo['id']}/signing/history")
+    assert history == [{"day": history[0]["day"], "added": 6, "withdrawn": 0, "total": 6}]
 
 
 def test_submission_freezes_the_count_in_the_record(org: Personas, api: dict[str, Api]) -> None:
@@ -396,3 +395,17 @@ def test_memo_object_counts_survive_a_list(org: Personas, api: dict[str, Api]) -
     assert [(m["signature_count"], m["signatures_by_unit"]) for m in listed] == [(1, {"WAT": 1})]
     assert Memo.objects.get().signature_count == 1
     assert User.objects.filter(signatures__isnull=False).count() == 1
+
+
+def test_history_counts_each_day_in_the_organisations_time_zone(org: Personas, api: dict[str, Api]) -> None:
+    memo = circulating_memo(api["drafter"], invite=["cosigner@example.org", "office@example.org"])
+    with time_machine.travel(datetime.fromisoformat("2026-11-20T23:30:00-05:00")):  # Friday in New York
+        sign(api["cosigner"], memo)
+        sign(api["office"], memo)
+    with time_machine.travel(datetime.fromisoformat("2026-11-21T00:30:00-05:00")):  # Saturday already
+        api["office"].call("delete", f"/memos/{memo['id']}/signatures/me")
+    assert api["drafter"].ok("get", f"/memos/{memo['id']}/signing/history") == [
+        {"day": "2026-11-20", "added": 2, "withdrawn": 0, "total": 2},
+        {"day": "2026-11-21", "added": 0, "withdrawn": 1, "total": 1},
+    ]
+    assert api["outsider"].get(f"/memos/{memo['id']}/signing/history")[0] == 404

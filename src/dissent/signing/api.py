@@ -103,7 +103,6 @@ class SigningOut(Schema):
     can_sign: bool
     cannot_sign_reason: str
     reaches_leadership: bool
-    history: list[DayOut]
 
 
 class TargetIn(Schema):
@@ -141,7 +140,6 @@ def signing_out(request: HttpRequest, memo_id: str) -> SigningOut:
         can_sign=s.can_sign,
         cannot_sign_reason=s.cannot_sign_reason,
         reaches_leadership=s.reaches_leadership,
-        history=[DayOut(**d.__dict__) for d in s.history],
     )
 
 
@@ -218,10 +216,20 @@ def withdraw(request: HttpRequest, memo_id: str) -> Status[None]:
 @router.get(
     "/memos/{memo_id}/signing",
     response=SigningOut,
-    summary="Counts, target, history and the caller's own signature and receipt",
+    summary="Counts, target and the caller's own signature and receipt",
 )
 def signing_summary(request: HttpRequest, memo_id: str) -> SigningOut:
     return signing_out(request, memo_id)
+
+
+@router.get(
+    "/memos/{memo_id}/signing/history",
+    response=list[DayOut],
+    summary="Signatures of the current version gained and withdrawn per day",
+)
+def signing_history(request: HttpRequest, memo_id: str) -> list[DayOut]:
+    memo, _access = channel.memo_for(actor(request), memo_id)
+    return [DayOut(**d.__dict__) for d in selectors.count_history(memo)]
 
 
 @router.put("/memos/{memo_id}/target", response=SigningOut, summary="Set or clear the signature target")

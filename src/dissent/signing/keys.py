@@ -40,20 +40,25 @@ def unwrap_seed(sealed: bytes, *, wrapped_by: str, user_id: int) -> bytes:
         raise Tampered(f"the signing key of person {user_id} does not unwrap") from exc
 
 
+def new_key(user: User) -> tuple[PersonKey, SigningKey]:
+    """A fresh key pair and its row, not yet saved: the caller stores it in its own transaction."""
+    key = SigningKey.generate()
+    sealed, wrapped_by = wrap_seed(bytes(key), user_id=user.pk)
+    return PersonKey(user=user, public_key=bytes(key.verify_key), sealed_seed=sealed, kek_id=wrapped_by), key
+
+
 def ensure_key(user: User) -> PersonKey:
-    """The person's key row, created on first need; two first signatures at once agree on one key."""
+    """The person's key row, created on first need; two first requests at once agree on one key."""
     existing = PersonKey.objects.filter(user=user).first()
     if existing is not None:
         return existing
-    key = SigningKey.generate()
-    sealed, wrapped_by = wrap_seed(bytes(key), user_id=user.pk)
+    row, _key = new_key(user)
     try:
         with transaction.atomic():
-            return PersonKey.objects.create(
-                user=user, public_key=bytes(key.verify_key), sealed_seed=sealed, kek_id=wrapped_by
-            )
+            row.save(force_insert=True)
     except IntegrityError:
         return PersonKey.objects.get(user=user)
+    return row
 
 
 def signing_key(row: PersonKey) -> SigningKey:

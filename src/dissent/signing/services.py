@@ -27,10 +27,10 @@ from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dissent.notify.services import notify
 from dissent.people.models import Membership, Unit, User, normalize_email
 from dissent.people.services import chunks
-from dissent.signing import bundle, keys, policy
+from dissent.signing import bundle, counting, keys, policy
 from dissent.signing import selectors as signing
 from dissent.signing.canonical import canonical_json
-from dissent.signing.models import Invitation, OfficeReceipt, PersonKey, Signature, SignatureGoal, Tally
+from dissent.signing.models import Invitation, OfficeReceipt, PersonKey, Signature, SignatureGoal
 from dissent.vault import services as vault
 from dissent.vault.server_key import server_signing_key
 
@@ -196,7 +196,7 @@ def sign_memo(
         raise not_open(target.status)
     if wanted != target.version_sha256:
         raise stale(target.memo_pk, wanted, target.version_number)
-    key = key_of(actor, target)
+    key, new_key = key_of(actor, target)
     signed_at = timezone.now()
     statement = bundle.signature_statement(
         memo_id=target.memo_id,
@@ -209,15 +209,8 @@ def sign_memo(
     visible = name_visible if name_visible is not None else bool(target.shown_before)
     try:
         with transaction.atomic():
-            memo = (
-                Memo.objects.select_for_update()
-                .only("status", "current_version_id", "signature_count")
-                .get(pk=target.memo_pk)
-            )
-            if memo.status != MemoStatus.CIRCULATING:
-                raise not_open(memo.status)
-            if memo.current_version_id != target.version_pk:
-                raise stale(target.memo_pk, wanted, None)
+            if new_key is not None:
+                new_key.save(force_insert=True)
             signature = Signature.objects.create(
                 memo_id=target.memo_pk,
                 version_id=target.version_pk,
@@ -228,8 +221,11 @@ def sign_memo(
                 signature=signed,
                 name_visible=visible,
             )
-            Memo.objects.filter(pk=target.memo_pk).update(signature_count=F("signature_count") + 1)
-            count_in_tally(target.version_pk, target.unit_id, +1)
+            # Counting takes the memo's row lock as late as possible and re-checks status and
+            # version in the same statement: an edit or submission committed meanwhile wins.
+            if not counting.count_on_memo(memo_pk=target.memo_pk, version_pk=target.version_pk, delta=1):
+                raise why_not_counted(target.memo_pk, wanted)
+            counting.count_in_tally(version_pk=target.version_pk, unit_id=target.unit_id, delta=1)
             record(
                 actor=actor,
                 action="signature.added",
@@ -238,12 +234,18 @@ def sign_memo(
                 details={"version": target.version_number, "sha256": wanted},
             )
             if target.goal:
-                reach_milestones(target.memo_pk, target.goal, memo.signature_count + 1)
+                count = Memo.objects.values_list("signature_count", flat=True).get(pk=target.memo_pk)
+                reach_milestones(target.memo_pk, target.goal, count)
     except IntegrityError as exc:
         if Signature.objects.filter(
             version_id=target.version_pk, signer=actor, withdrawn_at__isnull=True
         ).exists():
             raise AlreadySigned(_("You have already signed this version.")) from exc
+        if new_key is not None and PersonKey.objects.filter(user=actor).exists():
+            # Two first signatures at once: the other one made the key; sign again with it.
+            return sign_memo(
+                actor=actor, memo_id=memo_id, version_sha256=version_sha256, name_visible=name_visible
+            )
         raise
     return signing.SignatureReceipt(
         memo_id=target.memo_id,
@@ -255,18 +257,30 @@ def sign_memo(
     )
 
 
-def key_of(actor: User, target: signing.SigningTarget) -> SigningKey:
-    """The signer's key from the values read with the memo; made here on the first signature."""
+def key_of(actor: User, target: signing.SigningTarget) -> tuple[SigningKey, PersonKey | None]:
+    """The signer's key from the values read with the memo, or a new one (and its unsaved row).
+
+    A first signature stores the new key in the signing transaction itself: one commit, not two.
+    """
     if target.key_sealed is None or target.key_kek_id is None:
-        return keys.signing_key(keys.ensure_key(actor))
+        row, key = keys.new_key(actor)
+        return key, row
     row = PersonKey(user=actor, sealed_seed=target.key_sealed, kek_id=target.key_kek_id)
-    return keys.signing_key(row)
+    return keys.signing_key(row), None
 
 
-def stale(memo_pk: int, wanted: str, current_number: int | None) -> StaleVersion:
+def why_not_counted(memo_pk: int, wanted: str) -> Conflict:
+    """The memo changed between reading and counting: submitted or withdrawn, or a new version."""
+    memo = Memo.objects.select_related("current_version").get(pk=memo_pk)
+    if memo.status != MemoStatus.CIRCULATING:
+        return not_open(memo.status)
+    assert memo.current_version is not None
+    return stale(memo_pk, wanted, memo.current_version.number)
+
+
+def stale(memo_pk: int, wanted: str, current: int) -> StaleVersion:
     """Say which version the hash was and which is current, so the signer can re-read and re-sign."""
     versions = dict(MemoVersion.objects.filter(memo_id=memo_pk).values_list("sha256", "number"))
-    current = current_number or Memo.objects.get(pk=memo_pk).current_version.number  # type: ignore[union-attr]
     if wanted in versions:
         return StaleVersion(
             _(
@@ -278,14 +292,6 @@ def stale(memo_pk: int, wanted: str, current_number: int | None) -> StaleVersion
     return StaleVersion(
         _("That hash is not a version of this memo; the current version is %(new)d.") % {"new": current}
     )
-
-
-def count_in_tally(version_id: int, unit_id: int | None, delta: int) -> None:
-    """Per-unit counter in the caller's transaction (the memo row lock serialises its writers)."""
-    rows = Tally.objects.filter(version_id=version_id)
-    rows = rows.filter(unit__isnull=True) if unit_id is None else rows.filter(unit_id=unit_id)
-    if not rows.update(count=F("count") + delta):
-        Tally.objects.create(version_id=version_id, unit_id=unit_id, count=delta)
 
 
 def reach_milestones(memo_pk: int, target: int, count: int) -> None:
@@ -323,7 +329,7 @@ def withdraw_signature(*, actor: User, memo_id: str) -> int:
         if current:
             Memo.objects.filter(pk=memo.pk).update(signature_count=F("signature_count") - len(current))
         for s in active:
-            count_in_tally(s.version_id, s.unit_id, -1)
+            counting.count_in_tally(version_pk=s.version_id, unit_id=s.unit_id, delta=-1)
         record(
             actor=actor,
             action="signature.withdrawn",
