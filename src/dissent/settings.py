@@ -116,6 +116,8 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A connection per serving thread, kept: opening one costs more than a signature (docs/benchmarks.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
     # Tests use a file, like production: an in-memory shared-cache database locks whole tables
     # and fails concurrent writers at once instead of queueing them on the busy timeout.
     DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
