@@ -69,6 +69,7 @@ def test_invitees_are_told_without_content_and_see_the_memo_read_only(
             "post", f"/memos/{memo['id']}/invitations", {"emails": ["cosigner@example.org"]}
         )
     assert invited == {"invited": 1}
+    assert PersonKey.objects.filter(user=org.cosigner).exists()  # made for the invitee, not at signing
     assert Notification.objects.filter(user=org.cosigner, kind="memo.invited").count() == 1
     assert [m.to for m in mail.outbox] == [["cosigner@example.org"]]
     assert memo["title"] not in mail.outbox[0].body

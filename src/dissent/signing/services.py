@@ -27,10 +27,11 @@ from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dissent.notify.services import notify
 from dissent.people.models import Membership, Unit, User, normalize_email
 from dissent.people.services import chunks
-from dissent.signing import bundle, counting, keys, policy
+from dissent.signing import bundle, keys, policy, sql
 from dissent.signing import selectors as signing
 from dissent.signing.canonical import canonical_json
 from dissent.signing.models import Invitation, OfficeReceipt, PersonKey, Signature, SignatureGoal
+from dissent.signing.tasks import make_keys
 from dissent.vault import services as vault
 from dissent.vault.server_key import server_signing_key
 
@@ -121,6 +122,7 @@ def invite(
         )
         invitees = users_by_ids(new_ids)
         after_commit(lambda: notify(users=invitees, kind="memo.invited", memo=memo))
+        after_commit(lambda: make_keys(new_ids))
     return len(new_ids)
 
 
@@ -211,10 +213,10 @@ def sign_memo(
         with transaction.atomic():
             if new_key is not None:
                 new_key.save(force_insert=True)
-            signature = Signature.objects.create(
-                memo_id=target.memo_pk,
-                version_id=target.version_pk,
-                signer=actor,
+            signature_pk = sql.insert_signature(
+                memo_pk=target.memo_pk,
+                version_pk=target.version_pk,
+                signer_pk=actor.pk,
                 unit_id=target.unit_id,
                 signed_at=signed_at,
                 public_key=bytes(key.verify_key),
@@ -223,13 +225,13 @@ def sign_memo(
             )
             # Counting takes the memo's row lock as late as possible and re-checks status and
             # version in the same statement: an edit or submission committed meanwhile wins.
-            if not counting.count_on_memo(memo_pk=target.memo_pk, version_pk=target.version_pk, delta=1):
+            if not sql.count_on_memo(memo_pk=target.memo_pk, version_pk=target.version_pk, delta=1):
                 raise why_not_counted(target.memo_pk, wanted)
-            counting.count_in_tally(version_pk=target.version_pk, unit_id=target.unit_id, delta=1)
+            sql.count_in_tally(version_pk=target.version_pk, unit_id=target.unit_id, delta=1)
             record(
                 actor=actor,
                 action="signature.added",
-                target=signature,
+                target=Signature(pk=signature_pk),
                 memo_id=target.memo_id,
                 details={"version": target.version_number, "sha256": wanted},
             )
@@ -263,7 +265,7 @@ def key_of(actor: User, target: signing.SigningTarget) -> tuple[SigningKey, Pers
     A first signature stores the new key in the signing transaction itself: one commit, not two.
     """
     if target.key_sealed is None or target.key_kek_id is None:
-        row, key = keys.new_key(actor)
+        row, key = keys.new_key(actor.pk)
         return key, row
     row = PersonKey(user=actor, sealed_seed=target.key_sealed, kek_id=target.key_kek_id)
     return keys.signing_key(row), None
@@ -329,7 +331,7 @@ def withdraw_signature(*, actor: User, memo_id: str) -> int:
         if current:
             Memo.objects.filter(pk=memo.pk).update(signature_count=F("signature_count") - len(current))
         for s in active:
-            counting.count_in_tally(version_pk=s.version_id, unit_id=s.unit_id, delta=-1)
+            sql.count_in_tally(version_pk=s.version_id, unit_id=s.unit_id, delta=-1)
         record(
             actor=actor,
             action="signature.withdrawn",
