@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["import_people", "tokens_create"]
+BENCHMARKS = ["import_people", "tokens_create", "sign_service", "sign_http"]
 RESULTS = Path(__file__).parent / "results"
 
 
