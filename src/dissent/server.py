@@ -18,8 +18,9 @@ def migrate_if_needed() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
-# Threads per worker process: each keeps one persistent database connection.
-THREADS_PER_WORKER = 4
+# One thread per worker process, with one persistent database connection: more threads
+# only contended for the GIL and the database's write lock (docs/benchmarks.md).
+THREADS_PER_WORKER = 1
 
 
 def serve(*, host: str, port: int, workers: int) -> int:
