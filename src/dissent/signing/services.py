@@ -2,8 +2,9 @@
 
 Signing is the hot path (design/pitfalls.md): everything that can happen before the write
 transaction does (one read of memo, relation, unit and key; the key unwrap; the Ed25519
-signature), and the transaction itself is short: lock the memo row, insert, bump two
-counters, one audit event. The database, not a check, makes double signing impossible.
+signature), and the transaction itself is short: insert, count on the memo (which locks its
+row) and on the unit, one audit event. The database, not a check, makes double signing
+impossible.
 """
 
 from __future__ import annotations
@@ -100,11 +101,12 @@ def invite(
             _("Invite at most %(emails)d e-mail addresses and %(units)d units at once.")
             % {"emails": MAX_INVITE_EMAILS, "units": MAX_INVITE_UNITS}
         )
+    _memo, access = channel.memo_for(actor, memo_id)
+    if not access.is_drafter:  # before looking anyone up: the directory is not for probing
+        raise PermissionDenied(_("Only the drafters may invite people to sign."))
     people = people_by_email(emails) | people_in_units(unit_codes, eligible_only=eligible_only)
     with transaction.atomic():
         memo, access = channel.memo_for(actor, memo_id, lock=True)
-        if not access.is_drafter:
-            raise PermissionDenied(_("Only the drafters may invite people to sign."))
         if not policy.can_invite(access, memo.status):
             raise not_open(memo.status)
         taken = set(Invitation.objects.filter(memo=memo).values_list("invitee_id", flat=True))
