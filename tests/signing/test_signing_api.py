@@ -93,6 +93,9 @@ def test_inviting_a_unit_reaches_its_eligible_staff_and_the_units_below(
     assert invited == {"invited": 3}
     invitees = set(Invitation.objects.values_list("invitee__email", flat=True))
     assert invitees == {"office@example.org", "office.head@example.org", "leader@example.org"}
+    whole = {"units": ["NOR"], "eligible_only": False}  # the whole unit, contractors included
+    assert api["drafter"].ok("post", f"/memos/{memo['id']}/invitations", whole) == {"invited": 1}
+    assert Invitation.objects.filter(invitee=org.outsider).exists()
 
 
 def test_bad_invitations_are_refused_with_a_reason(org: Personas, api: dict[str, Api]) -> None:

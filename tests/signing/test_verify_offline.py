@@ -57,3 +57,11 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     result = run_verify(tmp_path / "absent.json")
     assert result.returncode == 2
     assert "absent.json" in result.stderr
+
+
+def test_help_lists_export_and_verify() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dissent.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert "    export " in result.stdout
+    assert "    verify " in result.stdout
