@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["import_people", "tokens_create", "audit_append", "audit_verify"]
+BENCHMARKS = ["import_people", "tokens_create", "audit_append", "audit_verify", "sign_service", "sign_http"]
 RESULTS = Path(__file__).parent / "results"
 
 

@@ -18,11 +18,20 @@ def migrate_if_needed() -> None:
         call_command("migrate", interactive=False, verbosity=0)
 
 
-def serve(*, host: str, port: int, workers: int) -> int:
-    """Serve ASGI with granian and run the Huey worker as a child in the same process group.
+# One thread per worker process, with one persistent database connection: more threads
+# only contended for the GIL and the database's write lock (docs/benchmarks.md).
+THREADS_PER_WORKER = 1
 
-    Static files are collected into the data dir and served by granian itself, so they
-    never occupy a Django worker (whitenoise covers other ASGI/WSGI servers).
+
+def serve(*, host: str, port: int, workers: int) -> int:
+    """Serve WSGI with granian and run the Huey worker as a child in the same process group.
+
+    WSGI, not ASGI: Django's ASGI handler runs each request's synchronous code in a fresh
+    thread, so every request opened a new database connection (and PostgreSQL connections
+    piled up); signing cost 7.0 ms of server CPU per request under ASGI and 2.9 ms under
+    WSGI with persistent connections (docs/benchmarks.md). Static files are collected into
+    the data dir and served by granian itself, so they never occupy a Django worker
+    (whitenoise covers other servers).
     """
     from django.conf import settings
     from granian.constants import Interfaces
@@ -33,10 +42,11 @@ def serve(*, host: str, port: int, workers: int) -> int:
     print(f"Dissent Channel on http://{host}:{port}/ (API docs: /api/v1/docs)", flush=True)
     try:
         Server(
-            "dissent.asgi:application",
+            "dissent.wsgi:application",
             address=host,
             port=port,
-            interface=Interfaces.ASGINL,
+            interface=Interfaces.WSGI,
+            blocking_threads=THREADS_PER_WORKER,
             static_path_route=[settings.STATIC_URL.rstrip("/")],
             static_path_mount=[settings.STATIC_ROOT],
             workers=max(1, workers),

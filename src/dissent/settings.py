@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dissent.audit",
     "dissent.vault",
     "dissent.channel",
+    "dissent.signing",
     "dissent.notify",
     "dissent.attachments",
     "dissent.web",
@@ -113,6 +114,11 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Server-side binding lets psycopg prepare statements a connection runs repeatedly: it
+        # halved PostgreSQL's CPU per signature (docs/benchmarks.md). Behind PgBouncer in
+        # transaction mode, set its max_prepared_statements (docs/deploy.md).
+        DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 else:
     DATABASES = {
         "default": {
@@ -121,6 +127,12 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A connection per serving thread, kept: opening one costs more than a signature (docs/benchmarks.md).
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+    # Tests use a file, like production: an in-memory shared-cache database locks whole tables
+    # and fails concurrent writers at once instead of queueing them on the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(HOME / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"

@@ -103,6 +103,7 @@ def test_rotation_rewraps_everything_and_the_old_kek_opens_nothing(
         "server signing key": 1,
         "vault.SecretHolder.secret": 5,
         "two-factor secrets": 0,
+        "signing.PersonKey.sealed_seed": 0,
     }
     assert not (vault_home / "kek.next").exists()
     assert (vault_home / "kek").stat().st_mode & 0o777 == 0o600
@@ -258,3 +259,17 @@ def test_the_old_kek_is_kept_when_something_was_left_unwrapped(
     with pytest.raises(RotationRefused, match=f"still wrapped under {old.id}"):
         rotate_kek()
     assert file_kek(vault_home / "kek") == old
+
+
+def test_rotation_rewraps_personal_signing_keys(org: Personas) -> None:
+    from dissent.signing.keys import ensure_key, signing_key
+    from dissent.signing.models import PersonKey
+    from dissent.vault.rotation import rotate_kek
+
+    ensure_key(org.drafter)
+    before = bytes(PersonKey.objects.get(user=org.drafter).sealed_seed)
+    public = bytes(PersonKey.objects.get(user=org.drafter).public_key)
+    rotate_kek(batch_size=10, progress=lambda _line: None)
+    row = PersonKey.objects.get(user=org.drafter)
+    assert bytes(row.sealed_seed) != before
+    assert bytes(signing_key(row).verify_key) == public

@@ -9,6 +9,7 @@ from dissent.attachments.api import router as attachments_router
 from dissent.audit.api import router as audit_router
 from dissent.channel.api import router as channel_router
 from dissent.people.api import router as people_router
+from dissent.signing.api import router as signing_router
 
 api = NinjaAPI(
     title="Dissent Channel API",
@@ -23,3 +24,4 @@ api.add_router("", people_router)
 api.add_router("", channel_router)
 api.add_router("", attachments_router)
 api.add_router("", audit_router)
+api.add_router("", signing_router)

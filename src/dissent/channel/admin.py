@@ -27,6 +27,7 @@ class ChannelSettingsAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Signatures"), {"fields": ("leadership_signers_threshold", "leadership_agencies_threshold")}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -205,7 +205,7 @@ def memo_out(view: MemoView) -> MemoOut:
         ),
         working_days_left=view.days_left,
         signature_count=memo.signature_count,
-        signatures_by_unit={},
+        signatures_by_unit=view.signatures_by_unit,
     )
 
 

@@ -74,6 +74,18 @@ class ChannelSettings(models.Model):
     )
     holiday_subdivision = models.CharField(_("region or state code"), max_length=16, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="America/New_York")
+    leadership_signers_threshold = models.PositiveIntegerField(
+        _("add leadership when a memo has at least this many signers"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: off. Counted over the signatures frozen at submission."),
+    )
+    leadership_agencies_threshold = models.PositiveSmallIntegerField(
+        _("add leadership when a memo has signers from at least this many agencies"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: off. Counted over the signatures frozen at submission."),
+    )
 
     class Meta:
         verbose_name = _("channel settings")

@@ -19,6 +19,7 @@ from dissent.channel.status import OPEN_FOR_OFFICE, MemoStatus
 from dissent.errors import NotFound
 from dissent.people.models import Unit, User
 from dissent.people.roles import Role, UnitKind
+from dissent.signing.models import Invitation, OfficeReceipt, Signature
 from dissent.vault import services as vault
 
 
@@ -47,24 +48,29 @@ def standing_of(actor: User, config: ChannelSettings | None = None) -> Standing:
 
 
 def relation_filters(actor: User) -> dict[str, Q]:
-    """Per-memo relations as subqueries, so lists need no DISTINCT and no join fan-out.
-
-    Co-signing adds ``signer`` and ``invitee`` here when it arrives.
-    """
+    """Per-memo relations as subqueries, so lists need no DISTINCT and no join fan-out."""
     return {
         "drafter": Q(Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor))),
         "reader": Q(Exists(Reader.objects.filter(memo=OuterRef("pk"), user=actor))),
+        "signer": Q(Exists(Signature.objects.filter(memo=OuterRef("pk"), signer=actor))),
+        "invitee": Q(Exists(Invitation.objects.filter(memo=OuterRef("pk"), invitee=actor))),
+        # The signature threshold (a channel setting) adds leadership to a memo's distribution.
+        "leadership_added": Q(
+            Exists(OfficeReceipt.objects.filter(memo=OuterRef("pk"), leadership_added=True))
+        ),
     }
 
 
 def visible_memos(actor: User, standing: Standing | None = None) -> QuerySet[Memo]:
     standing = standing or standing_of(actor)
     rel = relation_filters(actor)
-    visible = rel["drafter"]
+    visible = rel["drafter"] | rel["signer"] | rel["invitee"]
     if standing.is_office or standing.is_distribution:
         visible |= Q(submitted_at__isnull=False)
     else:
         receiving = rel["reader"]
+        if Role.LEADERSHIP in standing.roles:
+            receiving |= rel["leadership_added"]
         if standing.headed_agency_ids:
             receiving |= Q(
                 Exists(
@@ -83,9 +89,15 @@ def access_for(actor: User, memo: Memo, standing: Standing | None = None) -> Acc
     return Access(
         is_drafter=drafter is not None,
         is_lead_drafter=bool(drafter and drafter.is_lead),
+        is_signer=Signature.objects.filter(memo=memo, signer=actor, withdrawn_at__isnull=True).exists(),
+        is_invitee=Invitation.objects.filter(memo=memo, invitee=actor).exists(),
         is_office=standing.is_office,
         is_office_head=Role.OFFICE_HEAD in standing.roles,
-        is_distribution=standing.is_distribution,
+        is_distribution=standing.is_distribution
+        or (
+            Role.LEADERSHIP in standing.roles
+            and OfficeReceipt.objects.filter(memo=memo, leadership_added=True).exists()
+        ),
         is_agency_head=bool(standing.headed_agency_ids)
         and memo.agencies.filter(pk__in=standing.headed_agency_ids).exists(),
         is_reader=Reader.objects.filter(memo=memo, user=actor).exists(),

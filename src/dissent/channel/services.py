@@ -47,6 +47,8 @@ from dissent.errors import Conflict, InvalidInput, PermissionDenied
 from dissent.notify.services import notify
 from dissent.people.models import User, normalize_email
 from dissent.people.roles import Role
+from dissent.signing import services as signing
+from dissent.signing.models import OfficeReceipt
 from dissent.vault import services as vault
 
 MAX_MEETING_TIMES = 10
@@ -113,6 +115,8 @@ def receiving_parties(memo: Memo, config: ChannelSettings) -> list[User]:
     """Everyone who reads a memo once it is submitted: office, distribution, agency heads."""
     people = {u.pk: u for u in office_people()}
     roles = list(config.distribution_roles or [])
+    if OfficeReceipt.objects.filter(memo=memo, leadership_added=True).exists():
+        roles.append(Role.LEADERSHIP)
     for user in User.objects.filter(is_active=True, role_assignments__role__in=roles).distinct():
         people[user.pk] = user
     for user in config.distribution_people.filter(is_active=True):
@@ -191,10 +195,13 @@ def edit_memo(
         )
         if content == current:
             return memo
-        number = memo.current_version.number + 1  # type: ignore[union-attr]
+        previous = memo.current_version
+        assert previous is not None
+        number = previous.number + 1
         memo.current_version = add_version(memo, content, actor=actor, number=number)
         memo.signature_count = 0  # counts always mean signatures of the current version
         memo.save(update_fields=["current_version", "signature_count"])
+        signing.ask_to_resign(memo=memo, previous_version_id=previous.pk)
         record(
             actor=actor,
             action="memo.edited",
@@ -231,7 +238,7 @@ def add_drafter(*, actor: User, memo_id: str, email: str) -> Drafter:
 
 
 def circulate_memo(*, actor: User, memo_id: str) -> Memo:
-    """Open the memo for co-signatures (invitations and signing arrive with co-signing)."""
+    """Open the memo for co-signatures: drafters may now invite, invitees may sign."""
     with transaction.atomic():
         memo, access = locked(actor, memo_id)
         require(policy.can_act_as_drafter(access), _("Only the drafters may open a memo for signature."))
@@ -264,12 +271,19 @@ def submit_memo(*, actor: User, memo_id: str) -> Memo:
         now = timezone.now()
         due = clock.due_dates(config, now)
         memo.submitted_at, memo.acknowledge_due, memo.response_due = now, due.acknowledge, due.response
+        receipt = signing.freeze_at_submission(memo=memo, submitted_at=now, config=config)
         move(
             memo,
             action="submit",
             actor=actor,
             fields=["submitted_at", "acknowledge_due", "response_due"],
-            details={"version": memo.current_version.number, "sha256": memo.current_version.sha256},  # type: ignore[union-attr]
+            details={
+                "version": memo.current_version.number,  # type: ignore[union-attr]
+                "sha256": memo.current_version.sha256,  # type: ignore[union-attr]
+                "signatures": receipt.count,
+                "signatures_sha256": receipt.signatures_sha256,
+                "leadership_added": receipt.leadership_added,
+            },
         )
         office_agency = config.receiving_office.agency()
         agencies = {

@@ -16,6 +16,7 @@ from dissent.channel.content import MemoContent
 from dissent.channel.models import ChannelSettings, Memo, Message, Outcome
 from dissent.channel.policy import Access
 from dissent.people.models import User
+from dissent.signing import selectors as signing
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class MemoView:
     extension_reason: str = ""
     reroute_note: str = ""
     days_left: int | None = None
+    signatures_by_unit: dict[str, int] = field(default_factory=dict)
 
 
 def memo_view(actor: User, memo: Memo, access: Access, *, via: str) -> MemoView:
@@ -74,6 +76,7 @@ def memo_view(actor: User, memo: Memo, access: Access, *, via: str) -> MemoView:
         drafters=[d.user for d in memo.drafters.select_related("user")],
         extension_reason=selectors.open_text(memo, memo.extension_reason, "extension_reason"),
         reroute_note=selectors.open_text(memo, memo.reroute_note, "reroute_note"),
+        signatures_by_unit=signing.counts_by_unit(memo),
     )
     if memo.submitted_at is not None:
         view.readers = [

@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from dissent.people import selectors
+from dissent.signing.bundle import b64
+from dissent.signing.keys import public_key_of
 
 router = Router(tags=["people"])
 
@@ -25,6 +27,7 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut, summary="The person calling")
 def me(request: HttpRequest) -> MeOut:
     person = selectors.with_directory(request.user)  # type: ignore[arg-type]
+    key = public_key_of(person)
     return MeOut(
         id=str(person.pk),
         email=person.email,
@@ -34,5 +37,5 @@ def me(request: HttpRequest) -> MeOut:
         eligible=person.eligible,
         language=person.language,
         time_zone=person.time_zone,
-        public_key=None,
+        public_key=None if key is None else b64(key),
     )
