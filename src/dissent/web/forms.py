@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -195,3 +196,30 @@ class PreferenceForm(PageForm):
         required=False,
         help_text=_("The e-mail never says what the item is about; it links to this inbox."),
     )
+
+
+class InviteForm(PageForm):
+    slug = "invite"
+    emails = forms.CharField(
+        label=_("E-mail addresses"),
+        required=False,
+        widget=text_area(2),
+        help_text=_("Separate addresses with commas, spaces or new lines."),
+    )
+    units = forms.CharField(
+        label=_("Unit codes"),
+        required=False,
+        help_text=_("Everyone eligible in these units and the units below them, e.g. MFA-NOR; DCA."),
+    )
+
+    def addresses(self) -> list[str]:
+        return [part for part in re.split(r"[\s,;]+", self.cleaned_data["emails"]) if part]
+
+    def unit_codes(self) -> list[str]:
+        return [part for part in re.split(r"[\s,;]+", self.cleaned_data["units"]) if part]
+
+
+class SignForm(PageForm):
+    slug = "sign"
+    version_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    name_visible = forms.BooleanField(label=_("co-signers see my name"), required=False)

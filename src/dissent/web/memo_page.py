@@ -14,18 +14,22 @@ from django.utils.translation import gettext as _
 from dissent.channel import policy, selectors
 from dissent.channel.models import Memo, MessageKind
 from dissent.channel.policy import Access
-from dissent.channel.status import EXTENDABLE, SUBMITTED_STATES, TRANSITIONS, target_of
+from dissent.channel.status import EXTENDABLE, SUBMITTED_STATES, TRANSITIONS, MemoStatus, target_of
 from dissent.channel.views_data import MemoView, MessageView, OutcomeView, memo_view, thread
 from dissent.people.models import User
+from dissent.signing import selectors as signing_selectors
+from dissent.signing.selectors import DayCount, SignerRow, SigningSummary
 from dissent.web.errors import PageForm
 from dissent.web.forms import (
     CoDrafterForm,
     ExtendForm,
+    InviteForm,
     MessageForm,
     ReaderForm,
     ReplyForm,
     RerouteForm,
     RespondForm,
+    SignForm,
 )
 from dissent.web.markdown import render_markdown
 from dissent.web.pages import me
@@ -146,6 +150,48 @@ def hidden_refusal(refused: PageForm | None, actions: Actions) -> list[str]:
     return [str(e) for e in refused.non_field_errors()] or [_("This cannot be done with this memo now.")]
 
 
+@dataclass
+class SigningBlock:
+    """The co-signing panel: the exact count, per unit and per day, the signer list, and forms."""
+
+    summary: SigningSummary
+    signers: list[SignerRow]
+    signer_total: int
+    history: list[DayCount]
+    can_circulate: bool
+    can_invite: bool
+    sign_form: PageForm
+    invite_form: PageForm
+
+
+SIGNERS_SHOWN = 50
+
+
+def signing_block(actor: User, memo: Memo, access: Access, refused: PageForm | None) -> SigningBlock | None:
+    if memo.status == MemoStatus.DRAFT and not access.is_drafter:
+        return None
+    summary = signing_selectors.signing_summary(actor, memo, access)
+    signers, total = signing_selectors.signers_page(actor, memo, access, limit=SIGNERS_SHOWN)
+    version = memo.current_version
+    assert version is not None
+    sign_form = SignForm(initial={"version_sha256": version.sha256})
+    invite_form = InviteForm()
+    if isinstance(refused, SignForm):
+        sign_form = refused
+    elif isinstance(refused, InviteForm):
+        invite_form = refused
+    return SigningBlock(
+        summary=summary,
+        signers=signers,
+        signer_total=total,
+        history=signing_selectors.count_history(memo),
+        can_circulate=access.is_drafter and memo.status == MemoStatus.DRAFT,
+        can_invite=access.is_drafter and memo.status == MemoStatus.CIRCULATING,
+        sign_form=sign_form,
+        invite_form=invite_form,
+    )
+
+
 def render_memo_page(request: HttpRequest, memo_id: str, *, refused: PageForm | None = None) -> HttpResponse:
     actor = me(request)
     memo, access = selectors.memo_for(actor, memo_id)
@@ -178,6 +224,7 @@ def render_memo_page(request: HttpRequest, memo_id: str, *, refused: PageForm | 
         "response_html": render_markdown(view.response.body) if view.response else "",
         "recommendations": answered(view),
         "thread": thread_block(actor, memo, access, message_form) if actions.thread else None,
+        "signing": signing_block(actor, memo, access, refused),
     }
     status = refused.status if refused is not None else 200
     return render(request, "web/memos/detail.html", context, status=status)
