@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
+from dissent.people.models import User
 from dissent.people.reauth import mark_token_authenticated
 from dissent.people.services import authenticate_token
 
@@ -18,6 +19,11 @@ class PersonalToken(HttpBearer):
             request.user = user
             mark_token_authenticated(request)
         return user
+
+
+def actor(request: HttpRequest) -> User:
+    """The person an authenticated API operation acts for (token or session, already checked)."""
+    return request.user  # type: ignore[return-value]
 
 
 class ActiveSession(SessionAuth):

@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
+from dissent.api.auth import actor
 from dissent.attachments import services
 from dissent.attachments.models import Attachment
-from dissent.people.models import User
 
 router = Router(tags=["attachments"])
 
@@ -27,10 +27,6 @@ class AttachmentOut(Schema):
 class AttachmentList(Schema):
     items: list[AttachmentOut]
     count: int
-
-
-def actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @router.post("/memos/{memo_id}/attachments", response={201: AttachmentOut}, summary="Attach a file")

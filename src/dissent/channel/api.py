@@ -8,12 +8,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from dissent.api.auth import actor
 from dissent.channel import policy, selectors, services
 from dissent.channel.models import Memo
 from dissent.channel.status import MemoStatus
 from dissent.channel.views_data import MemoView, memo_view, thread
 from dissent.errors import NotFound
-from dissent.people.models import User
 
 router = Router(tags=["memos"])
 
@@ -158,10 +158,6 @@ class QueueItem(MemoOut):
 class QueueOut(Schema):
     items: list[QueueItem]
     count: int
-
-
-def actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def memo_out(view: MemoView) -> MemoOut:

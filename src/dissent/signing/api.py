@@ -7,8 +7,8 @@ from datetime import date, datetime
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from dissent.api.auth import actor
 from dissent.channel import selectors as channel
-from dissent.people.models import User
 from dissent.people.reauth import ensure_recent_authentication
 from dissent.signing import bundle, selectors, services
 from dissent.signing.selectors import SignatureReceipt
@@ -91,10 +91,6 @@ class TargetIn(Schema):
 class KeyOut(Schema):
     algorithm: str
     public_key: str
-
-
-def actor(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def receipt_out(receipt: SignatureReceipt) -> ReceiptOut:
