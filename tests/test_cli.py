@@ -109,10 +109,11 @@ def test_demo_loads_once_into_an_empty_installation(db: None, capsys: pytest.Cap
     assert drafter.check_password("dissent-demo-2026")
     assert sorted(Memo.objects.values_list("status", flat=True)) == [
         "acknowledged",
+        "circulating",
         "closed",
-        "draft",
         "submitted",
     ]
+    assert Memo.objects.get(status="circulating").signature_count == 5
     assert cli.main(["demo", "--no-serve"]) == 0
     assert "demo not loaded" in capsys.readouterr().out
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from dissent.channel import services
 from dissent.people.models import User
+from dissent.signing import services as signing
 
 WATER: dict[str, Any] = {
     "title": "Keep the rural water programme separate in the consolidation",
@@ -101,5 +102,13 @@ def load_demo_memos() -> int:
     language = services.create_memo(actor=person("cosigner.zh"), **LANGUAGE)
     services.submit_memo(actor=person("cosigner.zh"), memo_id=language.public_id)
 
-    services.create_memo(actor=drafter, **WAITING)
+    waiting = services.create_memo(actor=drafter, **WAITING)
+    services.circulate_memo(actor=drafter, memo_id=waiting.public_id)
+    signing.invite(actor=drafter, memo_id=waiting.public_id, emails=[cosigner.email], unit_codes=["MFA-CON"])
+    version = waiting.current_version
+    assert version is not None
+    for signer in [cosigner, *User.objects.filter(memberships__unit__code="MFA-CON", eligible=True)[:4]]:
+        signing.sign_memo(
+            actor=signer, memo_id=waiting.public_id, version_sha256=version.sha256, name_visible=True
+        )
     return 4
