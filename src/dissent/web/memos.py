@@ -8,6 +8,7 @@ are mapped in web/errors.py. Every action is a POST that redirects back to the m
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -23,7 +24,7 @@ from dissent.channel import page_selectors, policy, selectors, services
 from dissent.channel.models import Memo
 from dissent.errors import NotFound, PermissionDenied
 from dissent.web.diff import compare
-from dissent.web.errors import attempt
+from dissent.web.errors import PageForm, attempt
 from dissent.web.forms import (
     CoDrafterForm,
     ExtendForm,
@@ -38,11 +39,27 @@ from dissent.web.memo_page import render_memo_page, thread_block
 from dissent.web.pages import is_htmx, me, page
 
 MEMOS_PER_PAGE = 25
+T = TypeVar("T")
 
 
 def done(request: HttpRequest, memo_id: str, message: str, anchor: str = "") -> HttpResponse:
     messages.success(request, message)
     return redirect(reverse("memo", kwargs={"memo_id": memo_id}) + anchor)
+
+
+def submit_form(
+    request: HttpRequest,
+    memo_id: str,
+    form: PageForm,
+    run: Callable[[], T],
+    message: Callable[[T], str],
+    anchor: str = "",
+) -> HttpResponse:
+    """A form on the memo page: refused, the page again with the form and its reason; else back to it."""
+    result = attempt(form, run)
+    if result is None:
+        return render_memo_page(request, memo_id, refused=form)
+    return done(request, memo_id, message(result), anchor)
 
 
 @page
@@ -191,35 +208,37 @@ close = action(services.close_memo, gettext_lazy("The memo is closed."))
 @page
 def add_drafter(request: HttpRequest, memo_id: str) -> HttpResponse:
     form = CoDrafterForm(request.POST)
-    drafter = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.add_drafter(actor=me(request), memo_id=memo_id, email=form.cleaned_data["email"]),
+        lambda drafter: _("%(name)s is now a co-drafter.") % {"name": drafter.user.name},
     )
-    if drafter is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("%(name)s is now a co-drafter.") % {"name": drafter.user.name})
 
 
 @require_POST
 @page
 def extend(request: HttpRequest, memo_id: str) -> HttpResponse:
     form = ExtendForm(request.POST)
-    memo = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.extend_deadline(
             actor=me(request), memo_id=memo_id, reason=form.cleaned_data["reason"]
         ),
+        lambda _memo: _("The response deadline is extended; the drafters see your reason."),
     )
-    if memo is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("The response deadline is extended; the drafters see your reason."))
 
 
 @require_POST
 @page
 def reroute(request: HttpRequest, memo_id: str) -> HttpResponse:
     form = RerouteForm(request.POST)
-    memo = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.reroute_memo(
             actor=me(request),
@@ -227,17 +246,17 @@ def reroute(request: HttpRequest, memo_id: str) -> HttpResponse:
             channel=form.cleaned_data["channel"],
             note=form.cleaned_data["note"],
         ),
+        lambda _memo: _("The memo is re-routed; the drafters see your note."),
     )
-    if memo is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("The memo is re-routed; the drafters see your note."))
 
 
 @require_POST
 @page
 def add_reader(request: HttpRequest, memo_id: str) -> HttpResponse:
     form = ReaderForm(request.POST)
-    reader = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.add_reader(
             actor=me(request),
@@ -245,10 +264,8 @@ def add_reader(request: HttpRequest, memo_id: str) -> HttpResponse:
             email=form.cleaned_data["email"],
             reason=form.cleaned_data["reason"],
         ),
+        lambda reader: _("%(name)s may now read the memo.") % {"name": reader.user.name},
     )
-    if reader is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("%(name)s may now read the memo.") % {"name": reader.user.name})
 
 
 @require_POST
@@ -258,30 +275,32 @@ def respond(request: HttpRequest, memo_id: str) -> HttpResponse:
     memo, _access = selectors.memo_for(actor, memo_id)
     recommendations = selectors.content_of(memo).recommendations
     form = RespondForm(request.POST, recommendations=recommendations)
-    responded = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.respond_to_memo(
             actor=actor, memo_id=memo_id, body=form.cleaned_data["body"], items=form.outcomes()
         ),
+        lambda _memo: _("The response is recorded; the drafters are told."),
+        "#response",
     )
-    if responded is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("The response is recorded; the drafters are told."), "#response")
 
 
 @require_POST
 @page
 def reply(request: HttpRequest, memo_id: str) -> HttpResponse:
     form = ReplyForm(request.POST)
-    memo = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.reply_to_response(
             actor=me(request), memo_id=memo_id, body=form.cleaned_data["body"]
         ),
+        lambda _memo: _("Your reply is sent and the memo is closed."),
+        "#thread",
     )
-    if memo is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("Your reply is sent and the memo is closed."), "#thread")
 
 
 @require_POST

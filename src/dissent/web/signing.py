@@ -14,10 +14,8 @@ from django.views.decorators.http import require_POST
 from dissent.channel import services as channel_services
 from dissent.people.reauth import recent_authentication_required
 from dissent.signing import services
-from dissent.web.errors import attempt
 from dissent.web.forms import InviteForm, SignForm
-from dissent.web.memo_page import render_memo_page
-from dissent.web.memos import action, done
+from dissent.web.memos import action, done, submit_form
 from dissent.web.pages import me, page
 
 circulate = action(
@@ -30,15 +28,16 @@ circulate = action(
 @page
 def invite(request: HttpRequest, memo_id: str) -> HttpResponse:
     form = InviteForm(request.POST)
-    invited = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.invite(
             actor=me(request), memo_id=memo_id, emails=form.addresses(), unit_codes=form.unit_codes()
         ),
+        lambda invited: _("%(n)d people invited to sign.") % {"n": invited},
+        "#signatures",
     )
-    if invited is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("%(n)d people invited to sign.") % {"n": invited}, "#signatures")
 
 
 @require_POST
@@ -47,7 +46,9 @@ def invite(request: HttpRequest, memo_id: str) -> HttpResponse:
 def sign(request: HttpRequest, memo_id: str) -> HttpResponse:
     """The signer saw this version's SHA-256 on the page; a changed text is refused as stale."""
     form = SignForm(request.POST)
-    receipt = attempt(
+    return submit_form(
+        request,
+        memo_id,
         form,
         lambda: services.sign_memo(
             actor=me(request),
@@ -55,10 +56,9 @@ def sign(request: HttpRequest, memo_id: str) -> HttpResponse:
             version_sha256=form.cleaned_data["version_sha256"],
             name_visible=form.cleaned_data["name_visible"],
         ),
+        lambda _receipt: _("You signed this version. Your receipt is below."),
+        "#signatures",
     )
-    if receipt is None:
-        return render_memo_page(request, memo_id, refused=form)
-    return done(request, memo_id, _("You signed this version. Your receipt is below."), "#signatures")
 
 
 @require_POST
