@@ -1,0 +1,80 @@
+"""One row in, one row out, without the ORM's query compiler: for the few statements on hot paths.
+
+Compiling an INSERT or a SELECT through the ORM cost more CPU than the database spent
+running it (bench/sign_service.py, bench/sign_http.py); every request that signs, and
+every audited request, pays it. These helpers build each statement once per model from
+its fields and convert values with the fields' own methods, so rows read and written
+here are exactly what the ORM would read and write.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any, TypeVar
+
+from django.db import connection, models
+
+M = TypeVar("M", bound=models.Model)
+
+
+def table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache
+def insert_statement(model: type[models.Model]) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    return f"INSERT INTO {table(model)} ({columns}) VALUES ({marks}) RETURNING {pk}", fields  # noqa: S608
+
+
+def insert_values(instance: models.Model) -> list[Any]:
+    """The parameters of ``insert_statement`` for ``instance``, converted as the ORM converts them."""
+    _sql, fields = insert_statement(type(instance))
+    return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
+def insert(instance: models.Model) -> None:
+    """INSERT the unsaved ``instance`` and set its primary key; constraints raise IntegrityError."""
+    sql, _fields = insert_statement(type(instance))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, insert_values(instance))
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
+@cache
+def select_list(model: type[models.Model], alias: str) -> tuple[str, tuple[str, ...]]:
+    """The columns of ``model`` as ``alias.column, …`` and their attribute names, for ``fetch_one``."""
+    fields = model._meta.concrete_fields
+    columns = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+    return columns, tuple(f.attname for f in fields)
+
+
+def fetch_one(model: type[M], sql: str, params: list[Any], alias: str) -> M | None:
+    """The first row of ``sql`` as a ``model`` instance; ``sql`` selects ``select_list(model, alias)``."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, column, converters in converters_of(model):
+        for converter in converters:
+            values[i] = converter(values[i], column, connection)
+    return model.from_db(connection.alias, select_list(model, alias)[1], values)
+
+
+@cache
+def converters_of(model: type[models.Model]) -> tuple[tuple[int, Any, tuple[Any, ...]], ...]:
+    """Per column, what the ORM applies to a raw value (the backend's, then the field's own)."""
+    found = []
+    for i, field in enumerate(model._meta.concrete_fields):
+        column = field.get_col(model._meta.db_table)
+        converters = (*connection.ops.get_db_converters(column), *column.get_db_converters(connection))
+        if converters:
+            found.append((i, column, converters))
+    return tuple(found)
