@@ -215,10 +215,10 @@ def sign_memo(
         with transaction.atomic():
             if new_key is not None:
                 new_key.save(force_insert=True)
-            signature_pk = sql.insert_signature(
-                memo_pk=target.memo_pk,
-                version_pk=target.version_pk,
-                signer_pk=actor.pk,
+            signature = Signature(
+                memo_id=target.memo_pk,
+                version_id=target.version_pk,
+                signer=actor,
                 unit_id=target.unit_id,
                 signed_at=signed_at,
                 public_key=bytes(key.verify_key),
@@ -227,13 +227,12 @@ def sign_memo(
             )
             # Counting takes the memo's row lock as late as possible and re-checks status and
             # version in the same statement: an edit or submission committed meanwhile wins.
-            if not sql.count_on_memo(memo_pk=target.memo_pk, version_pk=target.version_pk, delta=1):
+            if not sql.add_signature(signature):
                 raise why_not_counted(target.memo_pk, wanted)
-            sql.count_in_tally(version_pk=target.version_pk, unit_id=target.unit_id, delta=1)
             record(
                 actor=actor,
                 action="signature.added",
-                target=Signature(pk=signature_pk),
+                target=signature,
                 memo_id=target.memo_id,
                 details={"version": target.version_number, "sha256": wanted},
             )
