@@ -12,6 +12,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+DEFAULT_WORKERS = 2  # web worker processes of `dissent serve` (docs/benchmarks.md, "Over HTTP")
+
 EXIT_BAD_INPUT = 2
 UNIT_COLUMNS = ("code", "name", "parent_code", "kind")
 PEOPLE_COLUMNS = ("email", "name", "units", "roles", "eligible", "language")
@@ -300,7 +302,12 @@ def build_parser() -> argparse.ArgumentParser:
     def serving(p: argparse.ArgumentParser) -> None:
         p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
         p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
-        p.add_argument("--workers", type=int, default=2, help="web worker processes (default 2)")
+        p.add_argument(
+            "--workers",
+            type=int,
+            default=DEFAULT_WORKERS,
+            help=f"web worker processes (default {DEFAULT_WORKERS})",
+        )
 
     p = sub.add_parser("serve", help="migrate if needed, then serve web + API and run the task worker")
     serving(p)
