@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 from functools import partial
+from pathlib import Path
 
 import pytest
 from django.db import connection, transaction
@@ -81,6 +84,17 @@ def test_closing_seals_what_is_pending_and_ends_the_thread() -> None:
     sealer.close()
     assert seal.calls == 1
     assert not thread.is_alive()
+
+
+@pytest.mark.parametrize("entry_point", ["dissent.wsgi", "dissent.asgi"])
+def test_web_processes_seal_in_the_background_and_commands_do_not(entry_point: str, tmp_path: Path) -> None:
+    check = "from dissent.audit import services; print(services.SEAL_IN_BACKGROUND)"
+    env = {**os.environ, "DISSENT_HOME": str(tmp_path)}
+    web = subprocess.run(
+        [sys.executable, "-c", f"import {entry_point}; {check}"], env=env, capture_output=True, text=True
+    )
+    assert web.stdout.split() == ["True"], web.stderr
+    assert services.SEAL_IN_BACKGROUND is False  # this process (tests, like commands) seals inline
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite seals inside the writer's transaction")
