@@ -25,7 +25,14 @@ def everyone_reads_english(org: Personas) -> None:
     User.objects.filter(pk=org.cosigner.pk).update(language="en")
 
 
-PAGES = ["/memos/{id}/", "/memos/{id}/versions/", "/memos/{id}/versions/?a=1&b=1", "/memos/{id}/edit/"]
+PAGES = [
+    "/memos/{id}/",
+    "/memos/{id}/versions/",
+    "/memos/{id}/versions/?a=1&b=1",
+    "/memos/{id}/edit/",
+    "/memos/{id}/signers/",
+    "/memos/{id}/signers/?state=maybe&page=x",
+]
 ACTIONS = {
     "drafters": {"email": "office@example.org"},
     "submit": {},

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dissent.web import inbox, memos, office, signing
+from dissent.web import inbox, memos, office, signers, signing
 
 urlpatterns = [
     path("memos/", memos.memo_list, name="memos"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("memos/<slug:memo_id>/messages/", memos.post_message, name="memo_message"),
     path("memos/<slug:memo_id>/circulate/", signing.circulate, name="memo_circulate"),
     path("memos/<slug:memo_id>/invitations/", signing.invite, name="memo_invite"),
+    path("memos/<slug:memo_id>/signers/", signers.memo_signers, name="memo_signers"),
     path("memos/<slug:memo_id>/sign/", signing.sign, name="memo_sign"),
     path("memos/<slug:memo_id>/signature/withdraw/", signing.withdraw_signature, name="memo_unsign"),
     path("office/", office.office_queue, name="office_queue"),
