@@ -1,6 +1,7 @@
 """Who may do what with a memo: pure predicates over the actor's relation to it.
 
-``Access`` is computed once per request by selectors.access_for(); nothing here queries.
+``Access`` is computed once per request by selectors.access_for() (accesses_for() for lists);
+nothing here queries.
 """
 
 from __future__ import annotations

@@ -5,10 +5,11 @@ Reads of content are audited here (``memo.read``), in the same place they are de
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from dissent.audit.services import record
 from dissent.channel import policy
@@ -83,26 +84,63 @@ def visible_memos(actor: User, standing: Standing | None = None) -> QuerySet[Mem
     return Memo.objects.filter(visible)
 
 
-def access_for(actor: User, memo: Memo, standing: Standing | None = None) -> Access:
-    standing = standing or standing_of(actor)
-    drafter = Drafter.objects.filter(memo=memo, user=actor).first()
-    return Access(
-        is_drafter=drafter is not None,
-        is_lead_drafter=bool(drafter and drafter.is_lead),
-        is_signer=Signature.objects.filter(memo=memo, signer=actor, withdrawn_at__isnull=True).exists(),
-        is_invitee=Invitation.objects.filter(memo=memo, invitee=actor).exists(),
-        is_office=standing.is_office,
-        is_office_head=Role.OFFICE_HEAD in standing.roles,
-        is_distribution=standing.is_distribution
-        or (
-            Role.LEADERSHIP in standing.roles
-            and OfficeReceipt.objects.filter(memo=memo, leadership_added=True).exists()
-        ),
-        is_agency_head=bool(standing.headed_agency_ids)
-        and memo.agencies.filter(pk__in=standing.headed_agency_ids).exists(),
-        is_reader=Reader.objects.filter(memo=memo, user=actor).exists(),
-        eligible=actor.eligible,
+def access_columns(actor: User, standing: Standing) -> dict[str, Exists | Value]:
+    """The actor's relations to a memo as boolean columns: what ``Access`` needs beyond the standing."""
+    leadership_added = (
+        Exists(OfficeReceipt.objects.filter(memo=OuterRef("pk"), leadership_added=True))
+        if Role.LEADERSHIP in standing.roles
+        else Value(False)
     )
+    agency_head = (
+        Exists(
+            Memo.agencies.through.objects.filter(
+                memo_id=OuterRef("pk"), unit_id__in=standing.headed_agency_ids
+            )
+        )
+        if standing.headed_agency_ids
+        else Value(False)
+    )
+    return {
+        "is_drafter": Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor)),
+        "is_lead_drafter": Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor, is_lead=True)),
+        "is_signer": Exists(
+            Signature.objects.filter(memo=OuterRef("pk"), signer=actor, withdrawn_at__isnull=True)
+        ),
+        "is_invitee": Exists(Invitation.objects.filter(memo=OuterRef("pk"), invitee=actor)),
+        "leadership_added": leadership_added,
+        "is_agency_head": agency_head,
+        "is_reader": Exists(Reader.objects.filter(memo=OuterRef("pk"), user=actor)),
+    }
+
+
+def accesses_for(actor: User, memos: Sequence[Memo], standing: Standing | None = None) -> dict[int, Access]:
+    """The actor's access to each memo, by primary key, in one query however many memos there are.
+
+    Only the given rows are probed (``pk IN``), so a list pays for the page it shows, not for
+    every memo the actor may see.
+    """
+    standing = standing or standing_of(actor)
+    columns = access_columns(actor, standing)
+    accesses = {}
+    for pk, *values in Memo.objects.filter(pk__in=[m.pk for m in memos]).values_list("pk", *columns.values()):
+        row = dict(zip(columns, map(bool, values), strict=True))
+        accesses[pk] = Access(
+            is_drafter=row["is_drafter"],
+            is_lead_drafter=row["is_lead_drafter"],
+            is_signer=row["is_signer"],
+            is_invitee=row["is_invitee"],
+            is_office=standing.is_office,
+            is_office_head=Role.OFFICE_HEAD in standing.roles,
+            is_distribution=standing.is_distribution or row["leadership_added"],
+            is_agency_head=row["is_agency_head"],
+            is_reader=row["is_reader"],
+            eligible=actor.eligible,
+        )
+    return accesses
+
+
+def access_for(actor: User, memo: Memo, standing: Standing | None = None) -> Access:
+    return accesses_for(actor, [memo], standing)[memo.pk]
 
 
 def memo_for(actor: User, memo_id: str, *, lock: bool = False) -> tuple[Memo, Access]:
