@@ -10,9 +10,9 @@ from ninja import Field, Router, Schema, Status
 
 from dissent.api.auth import actor
 from dissent.channel import policy, selectors, services
-from dissent.channel.models import Memo
+from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.status import MemoStatus
-from dissent.channel.views_data import MemoView, memo_view, thread
+from dissent.channel.views_data import MemoView, memo_view, memo_views, thread
 from dissent.errors import NotFound
 
 router = Router(tags=["memos"])
@@ -219,7 +219,8 @@ def create_memo(request: HttpRequest, payload: MemoIn) -> Status[MemoOut]:
 @router.get("/memos", response=MemoList, summary="The memos the caller may see")
 def list_memos(request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0) -> MemoList:
     me = actor(request)
-    standing = selectors.standing_of(me)
+    config = ChannelSettings.current()
+    standing = selectors.standing_of(me, config)
     qs = (
         selectors.visible_memos(me, standing)
         .select_related("current_version", "data_key")
@@ -229,10 +230,10 @@ def list_memos(request: HttpRequest, status: str | None = None, limit: int = 50,
         qs = qs.filter(status=status)
     limit = max(1, min(limit, 200))
     total = qs.count()
-    items = []
-    for memo in qs[offset : offset + limit]:
-        items.append(memo_out(memo_view(me, memo, selectors.access_for(me, memo, standing), via="api.list")))
-    return MemoList(items=items, count=total)
+    memos = list(qs[offset : offset + limit])
+    accesses = selectors.accesses_for(me, memos, standing)
+    views = memo_views(me, memos, accesses, via="api.list", config=config)
+    return MemoList(items=[memo_out(view) for view in views], count=total)
 
 
 @router.get("/memos/{memo_id}", response=MemoOut, summary="One memo")
@@ -357,13 +358,16 @@ def post_message(request: HttpRequest, memo_id: str, payload: MessageIn) -> Stat
 )
 def office_queue(request: HttpRequest) -> QueueOut:
     me = actor(request)
-    standing = selectors.standing_of(me)
+    config = ChannelSettings.current()
+    standing = selectors.standing_of(me, config)
     if not standing.is_office:
         raise NotFound()
     now = timezone.now()
+    memos = selectors.office_queue(me, standing)
+    accesses = selectors.accesses_for(me, memos, standing)
     items = []
-    for memo in selectors.office_queue(me):
-        view = memo_view(me, memo, selectors.access_for(me, memo, standing), via="api.queue")
+    for view in memo_views(me, memos, accesses, via="api.queue", config=config):
+        memo = view.memo
         due = selectors.current_deadline(memo)
         due_kind = "acknowledge" if memo.status == MemoStatus.SUBMITTED else "response"
         items.append(QueueItem(**memo_out(view).dict(), due=due, due_kind=due_kind, overdue=due < now))

@@ -58,7 +58,3 @@ def extended_response_due(config: ChannelSettings, submitted_at: datetime) -> da
         # The directive allows feedback within three months, extendable to six in duly justified cases.
         return deadlines.month_deadline(cal, submitted_at, config.eu_feedback_months * 2)
     return deadlines.working_day_deadline(cal, submitted_at, config.extended_response_working_days)
-
-
-def days_left(config: ChannelSettings, now: datetime, due: datetime) -> int:
-    return deadlines.working_days_left(organisation_calendar(config, now), now, due)

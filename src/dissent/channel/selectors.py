@@ -5,13 +5,14 @@ Reads of content are audited here (``memo.read``), in the same place they are de
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
-from dissent.audit.services import record
+from dissent.audit.services import record, record_many
 from dissent.channel import policy
 from dissent.channel.content import MemoContent, open_content
 from dissent.channel.models import ChannelSettings, Drafter, Memo, MemoVersion, Reader
@@ -163,6 +164,11 @@ def content_of(memo: Memo, version: MemoVersion | None = None) -> MemoContent:
     return open_content(memo.data_key, bytes(version.content), aad=memo.aad(f"v{version.number}"))
 
 
+def read_details(via: str, version: int) -> dict[str, object]:
+    """What every ``memo.read`` of a whole version records, whether one memo is read or a list."""
+    return {"via": via, "version": version}
+
+
 def read_content(actor: User, memo: Memo, *, via: str, version: MemoVersion | None = None) -> MemoContent:
     """Decrypt a version for the actor and record that they read it."""
     content = content_of(memo, version)
@@ -172,9 +178,25 @@ def read_content(actor: User, memo: Memo, *, via: str, version: MemoVersion | No
         action="memo.read",
         target=memo,
         memo_id=memo.public_id,
-        details={"via": via, "version": number},
+        details=read_details(via, number),
     )
     return content
+
+
+def read_contents(actor: User, memos: Sequence[Memo], *, via: str) -> list[MemoContent]:
+    """Decrypt the current version of each memo and record one read of each, as read_content would.
+
+    ``record_many`` gives all events of one insert the same details, and the details name the
+    version read: one insert per version number on the page (most memos are at version 1 or 2),
+    not one per memo.
+    """
+    contents = [content_of(memo) for memo in memos]
+    by_number: dict[int, list[tuple[Memo, str]]] = defaultdict(list)
+    for memo in memos:
+        by_number[memo.current_version.number].append((memo, memo.public_id))  # type: ignore[union-attr]
+    for number, items in sorted(by_number.items()):
+        record_many(actor=actor, action="memo.read", items=items, details=read_details(via, number))
+    return contents
 
 
 def open_text(memo: Memo, sealed: bytes | memoryview | None, place: str) -> str:
@@ -183,10 +205,12 @@ def open_text(memo: Memo, sealed: bytes | memoryview | None, place: str) -> str:
     return vault.open_text(memo.data_key, bytes(sealed), aad=memo.aad(place))
 
 
-def office_queue(actor: User) -> list[Memo]:
+def office_queue(actor: User, standing: Standing | None = None) -> list[Memo]:
     """Memos awaiting the office, the nearest deadline first (acknowledgement, then response)."""
     memos = list(
-        visible_memos(actor).filter(status__in=OPEN_FOR_OFFICE).select_related("current_version", "data_key")
+        visible_memos(actor, standing)
+        .filter(status__in=OPEN_FOR_OFFICE)
+        .select_related("current_version", "data_key")
     )
     return sorted(memos, key=current_deadline)
 
