@@ -143,19 +143,21 @@ def record_many(
     *,
     actor: Any,
     action: str,
-    items: Sequence[tuple[models.Model, str]],
-    details: dict[str, Any] | None = None,
+    items: Sequence[tuple[models.Model, str, dict[str, Any]]],
 ) -> int:
-    """One event per (target, memo_id) in a single insert, for reads of many memos at once.
+    """One event per (target, memo_id, details) in a single insert, for reads of many memos at once.
 
-    A list page that shows titles reads each memo it lists: one event each keeps "who read
-    memo X" a single indexed query, and one insert keeps the page's cost flat.
+    A list that shows titles or text reads each memo it lists: one event each keeps "who
+    read memo X" a single indexed query, and one insert keeps the list's cost flat.
     """
     if not items:
         return 0
-    payload_details = details or {}
-    refuse_content(payload_details)
-    canonical_json(payload_details)
+    checked: set[int] = set()
+    for _target, _memo_id, details in items:
+        if id(details) not in checked:  # a list usually shares one details dict among its items
+            refuse_content(details)
+            canonical_json(details)
+            checked.add(id(details))
     now, actor_id = timezone.now(), getattr(actor, "pk", None)
     events = AuditEvent.objects.bulk_create(
         AuditEvent(
@@ -165,9 +167,9 @@ def record_many(
             object_type=target._meta.label_lower,
             object_id=str(target.pk),
             memo_id=memo_id,
-            details=payload_details,
+            details=details,
         )
-        for target, memo_id in items
+        for target, memo_id, details in items
     )
     seal_soon(events[-1])
     return len(events)

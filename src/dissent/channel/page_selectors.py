@@ -91,12 +91,8 @@ def rows(actor: User, memos: Sequence[Memo], *, via: str) -> list[MemoRow]:
                 days_left=None if due is None else deadlines.working_days_left(calendar, now, due),
             )
         )
-    record_many(
-        actor=actor,
-        action="memo.read",
-        items=[(m, m.public_id) for m in memos],
-        details={"via": via, "shown": "title"},
-    )
+    shown = {"via": via, "shown": "title"}
+    record_many(actor=actor, action="memo.read", items=[(m, m.public_id, shown) for m in memos])
     return result
 
 

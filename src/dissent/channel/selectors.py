@@ -5,7 +5,6 @@ Reads of content are audited here (``memo.read``), in the same place they are de
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -184,18 +183,17 @@ def read_content(actor: User, memo: Memo, *, via: str, version: MemoVersion | No
 
 
 def read_contents(actor: User, memos: Sequence[Memo], *, via: str) -> list[MemoContent]:
-    """Decrypt the current version of each memo and record one read of each, as read_content would.
-
-    ``record_many`` gives all events of one insert the same details, and the details name the
-    version read: one insert per version number on the page (most memos are at version 1 or 2),
-    not one per memo.
-    """
+    """Decrypt the current version of each memo and record one read of each, as read_content
+    would, in one insert."""
     contents = [content_of(memo) for memo in memos]
-    by_number: dict[int, list[tuple[Memo, str]]] = defaultdict(list)
-    for memo in memos:
-        by_number[memo.current_version.number].append((memo, memo.public_id))  # type: ignore[union-attr]
-    for number, items in sorted(by_number.items()):
-        record_many(actor=actor, action="memo.read", items=items, details=read_details(via, number))
+    record_many(
+        actor=actor,
+        action="memo.read",
+        items=[
+            (memo, memo.public_id, read_details(via, memo.current_version.number))  # type: ignore[union-attr]
+            for memo in memos
+        ],
+    )
     return contents
 
 
