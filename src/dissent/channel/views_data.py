@@ -7,7 +7,6 @@ for all of them at once, so a list costs the same number of queries for 3 memos 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,8 +21,7 @@ from dissent.channel.models import ChannelSettings, Drafter, Memo, Message, Outc
 from dissent.channel.policy import Access
 from dissent.channel.status import OPEN_FOR_OFFICE
 from dissent.people.models import User
-from dissent.signing import bundle
-from dissent.signing.models import Tally
+from dissent.signing import selectors as signing
 
 
 @dataclass(frozen=True)
@@ -98,16 +96,7 @@ def gather(memos: Sequence[Memo], config: ChannelSettings | None = None) -> Gath
     calendar = None
     if any(m.status in OPEN_FOR_OFFICE for m in memos):
         calendar = clock.organisation_calendar(config or ChannelSettings.current(), now)
-    return Gathered(now=now, calendar=calendar, tallies=tallies_of(memos))
-
-
-def tallies_of(memos: Sequence[Memo]) -> dict[int, dict[str, int]]:
-    """Each memo's signatures_by_unit, by memo pk: signing.selectors.counts_by_unit for many memos."""
-    rows = Tally.objects.filter(version_id__in=[m.current_version_id for m in memos], count__gt=0)
-    by_version: dict[int | None, list[tuple[str, int]]] = defaultdict(list)
-    for version_id, code, count in rows.values_list("version_id", "unit__code", "count"):
-        by_version[version_id].append((code or bundle.NO_UNIT, count))
-    return {m.pk: dict(sorted(by_version[m.current_version_id])) for m in memos}
+    return Gathered(now=now, calendar=calendar, tallies=signing.counts_by_unit_of(memos))
 
 
 def memo_view(actor: User, memo: Memo, access: Access, *, via: str) -> MemoView:
