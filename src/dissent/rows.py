@@ -10,11 +10,13 @@ here are exactly what the ORM would read and write.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import connection, models
 
 M = TypeVar("M", bound=models.Model)
+if TYPE_CHECKING:
+    Fields = tuple[models.Field[Any, Any], ...]
 
 
 def table(model: type[models.Model]) -> str:
@@ -22,7 +24,7 @@ def table(model: type[models.Model]) -> str:
 
 
 @cache
-def insert_statement(model: type[models.Model]) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
+def insert_statement(model: type[models.Model]) -> tuple[str, Fields]:
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
@@ -30,9 +32,36 @@ def insert_statement(model: type[models.Model]) -> tuple[str, tuple[models.Field
     return f"INSERT INTO {table(model)} ({columns}) VALUES ({marks}) RETURNING {pk}", fields  # noqa: S608
 
 
-def insert_values(instance: models.Model) -> list[Any]:
-    """The parameters of ``insert_statement`` for ``instance``, converted as the ORM converts them."""
-    _sql, fields = insert_statement(type(instance))
+@cache
+def insert_select_statement(
+    model: type[models.Model], computed: tuple[tuple[str, str], ...], condition: str
+) -> tuple[str, Fields]:
+    """``INSERT … SELECT`` of one row, written only ``WHERE condition``: one part of a statement
+    that writes several rows at once (a data-modifying WITH on PostgreSQL).
+
+    ``computed`` maps attribute names to SQL expressions that take the place of parameters;
+    the other fields are parameters cast to their column types (a parameter in a SELECT
+    list has no type of its own). Returns the statement and the fields it takes values for.
+    """
+    expressions = dict(computed)
+    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    values = ", ".join(expressions.get(f.attname) or f"CAST(%s AS {cast_type(f)})" for f in fields)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    statement = f"INSERT INTO {table(model)} ({columns}) SELECT {values} WHERE {condition} RETURNING {pk}"
+    return statement, tuple(f for f in fields if f.attname not in expressions)
+
+
+def cast_type(field: models.Field[Any, Any]) -> str:
+    """The column type a value is cast to, as Django's ``Cast`` names it."""
+    return str(field.cast_db_type(connection))  # type: ignore[attr-defined]
+
+
+def insert_values(instance: models.Model, fields: Fields | None = None) -> list[Any]:
+    """The parameters of ``insert_statement`` (or of ``insert_select_statement``, given its
+    fields) for ``instance``, converted as the ORM converts them."""
+    if fields is None:
+        _sql, fields = insert_statement(type(instance))
     return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
 
 

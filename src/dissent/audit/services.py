@@ -122,19 +122,45 @@ def record(
     (docs/audit.md; figures in docs/benchmarks.md). On SQLite, where writers queue for the one
     write lock anyway, it is sealed at once inside the caller's transaction.
     """
+    return append(new_event(actor=actor, action=action, target=target, memo_id=memo_id, details=details))
+
+
+def new_event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    memo_id: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """The event ``record`` appends, checked (no content, hashable details) but not yet written.
+
+    For the one statement that writes a change and its event together (signing on
+    PostgreSQL, ``signing/sql.py``), which then hands the event to ``appended``. A target
+    without a primary key yet leaves ``object_id`` for that statement to fill in.
+    """
     payload_details = details or {}
     refuse_content(payload_details)
     canonical_json(payload_details)  # refuse what cannot be hashed now, not later in the sealer
-    event = AuditEvent(
+    return AuditEvent(
         at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
         action=action,
         object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
+        object_id=str(target.pk) if target is not None and target.pk is not None else "",
         memo_id=memo_id,
         details=payload_details,
     )
+
+
+def append(event: AuditEvent) -> AuditEvent:
+    """Insert a ``new_event`` in the caller's transaction, then see that it is sealed."""
     rows.insert(event)  # every audited request runs this: no ORM compiler (dissent/rows.py)
+    return appended(event)
+
+
+def appended(event: AuditEvent) -> AuditEvent:
+    """A ``new_event`` its caller's own statement inserted: see that it is sealed, as ``append`` does."""
     seal_soon(event)
     return event
 
