@@ -14,9 +14,12 @@ from django.utils import timezone
 from nacl.signing import VerifyKey
 
 from dissent.audit.models import AuditEvent
+from dissent.audit.services import seal_pending
+from dissent.audit.verify import verify_chain
 from dissent.channel.models import Memo
 from dissent.notify.models import Notification
 from dissent.people.models import User
+from dissent.signing import selectors
 from dissent.signing.canonical import canonical_json
 from dissent.signing.models import Invitation, PersonKey, Signature
 from tests.channel.helpers import Api, new_memo
@@ -54,7 +57,33 @@ def test_an_invitee_signs_the_exact_version_and_gets_a_receipt_that_verifies(
     after = api["drafter"].ok("get", f"/memos/{memo['id']}")
     assert after["signature_count"] == 1
     assert after["signatures_by_unit"] == {"WAT": 1}
-    assert AuditEvent.objects.filter(action="signature.added", actor_id=org.cosigner.pk).count() == 1
+    event = AuditEvent.objects.get(action="signature.added", actor_id=org.cosigner.pk)
+    signature = Signature.objects.get(signer=org.cosigner)
+    assert (event.object_type, event.object_id) == ("signing.signature", str(signature.pk))
+    assert event.memo_id == memo["id"]
+    assert event.details == {"version": 1, "sha256": memo["version"]["sha256"]}
+    seal_pending()
+    assert verify_chain().ok
+    assert_counts_are_exact(memo["id"])
+
+
+def test_a_signature_that_loses_the_race_with_an_edit_writes_nothing(
+    org: Personas, api: dict[str, Api], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The memo was read before the drafters' edit committed; the write re-checks and refuses."""
+    memo = circulating_memo(api["drafter"], invite=["cosigner@example.org"], units=["WAT"])
+    assert sign(api["drafter"], memo)[0] == 201
+    read_before_the_edit = selectors.signing_target(org.cosigner, memo["id"])
+    api["drafter"].ok("patch", f"/memos/{memo['id']}", {"title": "Changed while the cosigner read it"})
+    monkeypatch.setattr(selectors, "signing_target", lambda *_args: read_before_the_edit)
+    events = AuditEvent.objects.count()
+
+    status, error = sign(api["cosigner"], memo)
+    assert (status, error["code"]) == (409, "stale_version")
+    assert "version 2 is open for signature" in error["detail"]
+    assert not Signature.objects.filter(signer=org.cosigner).exists()
+    assert AuditEvent.objects.filter(action="signature.added").count() == 1  # the drafter's
+    assert AuditEvent.objects.count() == events
     assert_counts_are_exact(memo["id"])
 
 

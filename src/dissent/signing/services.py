@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from nacl.signing import SigningKey
 
-from dissent.audit.services import record
+from dissent.audit.services import new_event, record
 from dissent.channel import selectors as channel
 from dissent.channel.models import ChannelSettings, Memo, MemoVersion
 from dissent.channel.status import SUBMITTED_STATES, MemoStatus
@@ -200,7 +200,7 @@ def sign_memo(
         raise not_open(target.status)
     if wanted != target.version_sha256:
         raise stale(target.memo_pk, wanted, target.version_number)
-    key, new_key = key_of(actor, target)
+    key = key_of(actor, target)
     signed_at = timezone.now()
     statement = bundle.signature_statement(
         memo_id=target.memo_id,
@@ -210,46 +210,35 @@ def sign_memo(
         signed_at=bundle.format_time(signed_at),
     )
     signed = key.sign(canonical_json(statement)).signature
-    visible = name_visible if name_visible is not None else bool(target.shown_before)
+    signature = Signature(
+        memo_id=target.memo_pk,
+        version_id=target.version_pk,
+        signer=actor,
+        unit_id=target.unit_id,
+        signed_at=signed_at,
+        public_key=bytes(key.verify_key),
+        signature=signed,
+        name_visible=name_visible if name_visible is not None else bool(target.shown_before),
+    )
+    event = new_event(
+        actor=actor,
+        action="signature.added",
+        target=signature,
+        memo_id=target.memo_id,
+        details={"version": target.version_number, "sha256": wanted},
+    )
     try:
-        with transaction.atomic():
-            if new_key is not None:
-                new_key.save(force_insert=True)
-            signature = Signature(
-                memo_id=target.memo_pk,
-                version_id=target.version_pk,
-                signer=actor,
-                unit_id=target.unit_id,
-                signed_at=signed_at,
-                public_key=bytes(key.verify_key),
-                signature=signed,
-                name_visible=visible,
-            )
-            # Counting takes the memo's row lock as late as possible and re-checks status and
-            # version in the same statement: an edit or submission committed meanwhile wins.
-            if not sql.add_signature(signature):
-                raise why_not_counted(target.memo_pk, wanted)
-            record(
-                actor=actor,
-                action="signature.added",
-                target=signature,
-                memo_id=target.memo_id,
-                details={"version": target.version_number, "sha256": wanted},
-            )
-            if target.goal:
-                count = Memo.objects.values_list("signature_count", flat=True).get(pk=target.memo_pk)
-                reach_milestones(target.memo_pk, target.goal, count)
+        count = sql.add_signature(signature, event)
     except IntegrityError as exc:
         if Signature.objects.filter(
             version_id=target.version_pk, signer=actor, withdrawn_at__isnull=True
         ).exists():
             raise AlreadySigned(_("You have already signed this version.")) from exc
-        if new_key is not None and PersonKey.objects.filter(user=actor).exists():
-            # Two first signatures at once: the other one made the key; sign again with it.
-            return sign_memo(
-                actor=actor, memo_id=memo_id, version_sha256=version_sha256, name_visible=name_visible
-            )
         raise
+    if count is None:
+        raise why_not_counted(target.memo_pk, wanted)
+    if target.goal:
+        reach_milestones(target.memo_pk, target.goal, count)
     return signing.SignatureReceipt(
         memo_id=target.memo_id,
         signer_id=statement["signer_id"],
@@ -260,16 +249,15 @@ def sign_memo(
     )
 
 
-def key_of(actor: User, target: signing.SigningTarget) -> tuple[SigningKey, PersonKey | None]:
-    """The signer's key from the values read with the memo, or a new one (and its unsaved row).
-
-    A first signature stores the new key in the signing transaction itself: one commit, not two.
-    """
-    if target.key_sealed is None:
-        row, key = keys.new_key(actor.pk)
-        return key, row
-    row = PersonKey(user=actor, sealed_seed=target.key_sealed)
-    return keys.signing_key(row), None
+def key_of(actor: User, target: signing.SigningTarget) -> SigningKey:
+    """The signer's key from the values read with the memo; made and stored first if there is none
+    (keys are made when people are invited, so this is rare)."""
+    row = (
+        keys.ensure_key(actor)
+        if target.key_sealed is None
+        else PersonKey(user=actor, sealed_seed=target.key_sealed)
+    )
+    return keys.signing_key(row)
 
 
 def why_not_counted(memo_pk: int, wanted: str) -> Conflict:

@@ -9,12 +9,15 @@ are plain SQL with every value a parameter and every name taken from the models
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from dissent import rows
+from dissent.audit import services as audit
+from dissent.audit.models import AuditEvent
 from dissent.channel.models import Drafter, Memo, MemoVersion
 from dissent.channel.status import MemoStatus
 from dissent.people.models import Membership
@@ -42,53 +45,86 @@ def signing_target_sql() -> str:
     """  # noqa: S608 - names from the models, values are parameters
 
 
-def add_signature(row: Signature) -> bool:
-    """Insert the signature and count it on the memo and its unit; False (nothing counted) when an
-    edit or a submission committed since the memo was read. The caller then rolls back.
+def add_signature(row: Signature, event: AuditEvent) -> int | None:
+    """Write the signature, count it on the memo and its unit, and append its audit event, all or
+    nothing. Returns the memo's new count, or None (nothing written) when an edit or a
+    submission committed since the memo was read.
 
     The partial unique index refuses a second active signature (IntegrityError). On
-    PostgreSQL the insert and both counters are one statement: every round trip on this
-    path costs CPU on both sides and time in which the worker waits (docs/benchmarks.md).
+    PostgreSQL all four writes are one statement, which commits by itself: every round trip
+    on this path (BEGIN and COMMIT included) cost CPU on both sides and time in which the
+    worker waited (docs/benchmarks.md). SQLite runs them in one transaction.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor == "postgresql":
+        return add_in_one_statement(row, event)
+    with transaction.atomic():
         rows.insert(row)
-        if not count_on_memo(memo_pk=row.memo_id, version_pk=row.version_id, delta=1):
-            return False
+        count = count_on_memo(memo_pk=row.memo_id, version_pk=row.version_id, delta=1)
+        if count is None:
+            transaction.set_rollback(True)
+            return None
         count_in_tally(version_pk=row.version_id, unit_id=row.unit_id, delta=1)
-        return True
-    counters: list[Any] = [
-        MemoStatus.CIRCULATING.value,
-        row.memo_id,
-        row.version_id,
-        row.version_id,
-        row.unit_id,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(add_signature_sql(), [*counters, *rows.insert_values(row)])
-        row.pk, counted, tallied = cursor.fetchone()
-    if counted and not tallied:
-        # The unit's first signature of this version, or its counter was made after this
-        # statement's snapshot: look again now that the memo's row lock is held.
-        count_in_tally(version_pk=row.version_id, unit_id=row.unit_id, delta=1)
-    return bool(counted)
+        event.object_id = str(row.pk)
+        audit.append(event)
+    return count
 
 
-@lru_cache(maxsize=1)
-def add_signature_sql() -> str:
-    """Count on the memo (taking its row lock, re-checking status and version), then on the unit."""
-    insert, _fields = rows.insert_statement(Signature)
-    return (
-        f"WITH counted AS (UPDATE {table(Memo)} SET signature_count = signature_count + 1 "  # noqa: S608
-        "WHERE status = %s AND id = %s AND current_version_id = %s RETURNING id), "
-        f"tallied AS (UPDATE {table(Tally)} SET count = count + 1 WHERE version_id = %s "
-        "AND unit_id IS NOT DISTINCT FROM %s AND EXISTS (SELECT 1 FROM counted) RETURNING id), "
-        f"added AS ({insert}) "
-        "SELECT (SELECT id FROM added), EXISTS (SELECT 1 FROM counted), EXISTS (SELECT 1 FROM tallied)"
+def add_in_one_statement(row: Signature, event: AuditEvent) -> int | None:
+    sql, signature_fields, event_fields = add_signature_sql(with_unit=row.unit_id is not None)
+    params: list[Any] = [MemoStatus.CIRCULATING.value, row.memo_id, row.version_id, row.version_id]
+    if row.unit_id is not None:
+        params.append(row.unit_id)
+    params += rows.insert_values(row, signature_fields) + rows.insert_values(event, event_fields)
+    # Alone, the statement is its own transaction. Inside a caller's transaction it gets a
+    # savepoint, so that a refused signature (IntegrityError) does not abort the caller's.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count, row.pk, event.pk = cursor.fetchone()
+    if count is None:
+        return None
+    event.object_id = str(row.pk)
+    event._state.adding = False
+    audit.appended(event)
+    return int(count)
+
+
+@lru_cache(maxsize=2)
+def add_signature_sql(*, with_unit: bool) -> tuple[str, rows.Fields, rows.Fields]:
+    """Count on the memo first: its UPDATE takes the memo's row lock and re-checks status and
+    version, and every other part waits on it (``EXISTS … counted``), so an edit or a
+    submission committed meanwhile wins and nothing is written. The unit's counter is an
+    upsert on its unique constraint, so two first signatures from one unit make one row.
+    """
+    signature, signature_fields = rows.insert_select_statement(
+        Signature, (), "EXISTS (SELECT 1 FROM counted)"
     )
+    event, event_fields = rows.insert_select_statement(
+        AuditEvent,
+        (("object_id", "CAST((SELECT id FROM added) AS varchar)"),),
+        "EXISTS (SELECT 1 FROM added)",
+    )
+    tally = table(Tally)
+    version, unit_type = (rows.cast_type(Tally._meta.get_field(name)) for name in ("version", "unit"))  # type: ignore[arg-type]
+    unit, conflict = (
+        (f"CAST(%s AS {unit_type})", "(version_id, unit_id)")
+        if with_unit
+        else ("NULL", "(version_id) WHERE unit_id IS NULL")
+    )
+    sql = (
+        f"WITH counted AS (UPDATE {table(Memo)} SET signature_count = signature_count + 1 "  # noqa: S608
+        "WHERE status = %s AND id = %s AND current_version_id = %s RETURNING signature_count), "
+        f"tallied AS (INSERT INTO {tally} (version_id, unit_id, count) "
+        f"SELECT CAST(%s AS {version}), {unit}, 1 WHERE EXISTS (SELECT 1 FROM counted) "
+        f"ON CONFLICT {conflict} DO UPDATE SET count = {tally}.count + 1 RETURNING id), "
+        f"added AS ({signature}), audited AS ({event}) "
+        "SELECT (SELECT signature_count FROM counted), (SELECT id FROM added), (SELECT id FROM audited)"
+    )
+    return sql, signature_fields, event_fields
 
 
-def count_on_memo(*, memo_pk: int, version_pk: int, delta: int) -> bool:
-    """Count on the memo if it still circulates this version; False when an edit or a submission won.
+def count_on_memo(*, memo_pk: int, version_pk: int, delta: int) -> int | None:
+    """Count on the memo if it still circulates this version and return the new count; None when
+    an edit or a submission won.
 
     The UPDATE takes the memo's row lock, so signing, editing and submitting one memo queue
     behind each other and the count always belongs to the current version.
@@ -96,10 +132,11 @@ def count_on_memo(*, memo_pk: int, version_pk: int, delta: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table(Memo)} SET signature_count = signature_count + %s "  # noqa: S608
-            "WHERE id = %s AND status = %s AND current_version_id = %s",
+            "WHERE id = %s AND status = %s AND current_version_id = %s RETURNING signature_count",
             [delta, memo_pk, MemoStatus.CIRCULATING.value, version_pk],
         )
-        return cursor.rowcount == 1
+        row = cursor.fetchone()
+        return None if row is None else int(row[0])
 
 
 def count_in_tally(*, version_pk: int, unit_id: int | None, delta: int) -> None:
