@@ -1,10 +1,10 @@
 """Every write of co-signing: invite, sign, withdraw, set a target, freeze at submission.
 
 Signing is the hot path (design/pitfalls.md): everything that can happen before the write
-transaction does (one read of memo, relation, unit and key; the key unwrap; the Ed25519
-signature), and the transaction itself is short: insert, count on the memo (which locks its
-row) and on the unit, one audit event. The database, not a check, makes double signing
-impossible.
+does (one read of memo, relation, unit and key; the key unwrap; the Ed25519 signature), and
+the write is short: count on the memo (which locks its row), count on the unit, insert the
+signature and its one audit event, all or nothing (on PostgreSQL one statement,
+``sql.add_signature``). The database, not a check, makes double signing impossible.
 """
 
 from __future__ import annotations
