@@ -6,7 +6,11 @@ connection, running short transactions back to back for a fixed time. Three mode
 - floor: each transaction inserts one row into a plain table (raw SQL);
 - unchained: the same insert plus an audit row written through the ORM, never sealed:
   what writing an audit row at all costs;
-- chained: the same insert plus ``record()``, sealed into the chain as in production;
+- chained: the same insert plus ``record()``, sealed right after each commit, as commands
+  and the task worker do;
+- sealer_thread: the same, sealed in batches by the process's sealer thread, as web workers
+  do (on SQLite the same as chained: it seals inside the transaction). Events committed
+  in a run's last 50 ms may be sealed just after it;
 - head_locked: the design this replaced, for comparison: the writer locks the chain head
   inside its own transaction, appends a sealed event and moves the head, so every
   writer waits for the one before it to commit.
@@ -30,19 +34,21 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dissent.audit.models import AuditEvent, ChainHead
-from dissent.audit.services import chain_hash, record, seal_pending
+from dissent.audit.services import SEALER, chain_hash, record, seal_in_background, seal_pending
 from dissent.audit.verify import verify_chain
 
 WRITERS = (1, 4, 16)
 SECONDS = 2.0
 ROUNDS = 3
-MODES = ("floor", "unchained", "chained", "head_locked")
+MODES = ("floor", "unchained", "chained", "sealer_thread", "head_locked")
 WORK_MS = 5
 
 
 def writer(mode: str, work: float, start_at: float, stop_at: float, counts: Any, index: int) -> None:
     """One writer: short transactions back to back until the deadline; reports its count."""
     connections.close_all()
+    if mode == "sealer_thread":
+        seal_in_background()
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     while time.time() < start_at:
@@ -51,7 +57,7 @@ def writer(mode: str, work: float, start_at: float, stop_at: float, counts: Any,
     while time.time() < stop_at:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("INSERT INTO bench_append (note) VALUES (%s)", [f"w{index} #{done}"])
-            if mode == "chained":
+            if mode in ("chained", "sealer_thread"):
                 record(actor=None, action="bench.append", memo_id=str(index), details={"n": done})
             elif mode == "head_locked":
                 append_under_head_lock(index, done)
@@ -63,6 +69,7 @@ def writer(mode: str, work: float, start_at: float, stop_at: float, counts: Any,
                 time.sleep(work)
         done += 1
     counts[index] = done
+    SEALER.close()
     connections.close_all()
 
 
@@ -119,7 +126,7 @@ def run() -> dict[str, Any]:
     results: dict[str, Any] = {"seconds_per_run": SECONDS, "rounds": ROUNDS, "runs": []}
     results["load_average_before"] = round(os.getloadavg()[0], 1)
     for n in WRITERS:
-        floor, unchained, chained, locked = medians(writers=n, modes=MODES)
+        floor, unchained, chained, threaded, locked = medians(writers=n, modes=MODES)
         results["runs"].append(
             {
                 "writers": n,
@@ -128,6 +135,8 @@ def run() -> dict[str, Any]:
                 "chained_events_per_s": round(chained),
                 "ratio_to_floor": round(chained / floor, 2),
                 "ratio_to_unchained": round(chained / unchained, 2),
+                "sealer_thread_events_per_s": round(threaded),
+                "sealer_thread_ratio_to_floor": round(threaded / floor, 2),
                 "head_locked_events_per_s": round(locked),
                 "head_locked_ratio_to_floor": round(locked / floor, 2),
             }
@@ -135,8 +144,8 @@ def run() -> dict[str, Any]:
     results["work_ms"] = WORK_MS
     results["runs_with_work"] = []
     for n in WRITERS[1:]:
-        floor, chained, locked = medians(
-            writers=n, modes=("floor", "chained", "head_locked"), work=WORK_MS / 1000
+        floor, chained, threaded, locked = medians(
+            writers=n, modes=("floor", "chained", "sealer_thread", "head_locked"), work=WORK_MS / 1000
         )
         results["runs_with_work"].append(
             {
@@ -144,6 +153,8 @@ def run() -> dict[str, Any]:
                 "floor_rows_per_s": round(floor),
                 "chained_events_per_s": round(chained),
                 "ratio_to_floor": round(chained / floor, 2),
+                "sealer_thread_events_per_s": round(threaded),
+                "sealer_thread_ratio_to_floor": round(threaded / floor, 2),
                 "head_locked_events_per_s": round(locked),
                 "head_locked_ratio_to_floor": round(locked / floor, 2),
             }
