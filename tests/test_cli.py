@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from dissent import cli
 from dissent.channel.models import Memo
@@ -162,3 +163,58 @@ def test_the_demo_privileged_logins_have_the_published_second_factor(db: None) -
     code = format_hotp_value(hotp_value("DEMODEMODEMODEMODEMODEMODEMODEMO", int(time.time()) // 30))
     assert totp.validate_code(code)
     assert not Authenticator.objects.filter(user__email="drafter@demo.example").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="web workers seal inline on SQLite")
+def test_a_stopped_server_leaves_no_audit_event_unsealed(tmp_path: Path) -> None:
+    """Workers seal in batches; stopped right after an audited request, the server seals the rest."""
+    import psycopg
+
+    admin_url = os.environ["DATABASE_URL"]
+    name = f"dissent_stop_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = admin_url.rsplit("/", 1)[0] + f"/{name}"
+    env = os.environ | {"DISSENT_HOME": str(tmp_path), "DATABASE_URL": url}
+    port = free_port()
+    run = [sys.executable, "-m", "dissent.cli"]
+    proc = subprocess.Popen(
+        [*run, "demo", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2).read()
+                break
+            except OSError:
+                time.sleep(0.25)
+        made = subprocess.run(
+            [*run, "tokens", "create", "drafter@demo.example"], env=env, capture_output=True, text=True
+        )
+        token = next(word for word in made.stdout.split() if word.startswith("dsn_"))
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/memos", headers={"Authorization": f"Bearer {token}"}
+        )
+        answer = urllib.request.urlopen(request, timeout=10)  # noqa: S310 - the test's own http URL
+        assert answer.status == 200  # one audited read per memo listed
+    finally:
+        os.killpg(proc.pid, 15)  # at once: within the sealer thread's batching window
+        proc.wait(timeout=30)
+    try:
+        with psycopg.connect(url) as db:
+            counts = db.execute(
+                "SELECT count(*) FILTER (WHERE seq IS NULL), "
+                "count(*) FILTER (WHERE details->>'via' = 'api.list') FROM audit_auditevent"
+            ).fetchone()
+        assert counts is not None
+        unsealed, reads = counts
+        assert reads > 0
+        assert unsealed == 0
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')

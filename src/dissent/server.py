@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
+
+log = logging.getLogger(__name__)
 
 
 def migrate_if_needed() -> None:
@@ -16,6 +19,22 @@ def migrate_if_needed() -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", interactive=False, verbosity=0)
+
+
+def seal_what_workers_left() -> None:
+    """Seal the audit events web workers committed but had not sealed when they stopped.
+
+    Workers seal in batches from a thread (``audit/sealer.py``), and the server stops its
+    workers without their exit handlers, so a stop between a commit and its seal would
+    leave events for the next writer or check to seal. Run when the server stops, and
+    when it starts (after a crash).
+    """
+    from dissent.audit.services import seal_pending
+
+    try:
+        seal_pending()
+    except DatabaseError:
+        log.exception("could not seal the last audit events; the next writer or check will")
 
 
 # One thread per worker process, with one persistent database connection: more threads
@@ -38,6 +57,8 @@ def serve(*, host: str, port: int, workers: int) -> int:
     from granian.server import Server
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    seal_what_workers_left()
+    connections.close_all()  # the workers open their own; none shares this process's socket
     worker = subprocess.Popen([sys.executable, "-m", "dissent.cli", "worker"], env=dict(os.environ))
     print(f"Dissent Channel on http://{host}:{port}/ (API docs: /api/v1/docs)", flush=True)
     try:
@@ -53,6 +74,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
             log_access=False,
         ).serve()
     finally:
+        seal_what_workers_left()
         worker.terminate()
         try:
             worker.wait(timeout=10)
