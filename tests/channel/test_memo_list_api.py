@@ -61,34 +61,24 @@ def more_memos(org: Personas, count: int) -> None:
             services.submit_memo(actor=org.drafter, memo_id=memo.public_id)
 
 
-def test_the_list_costs_the_same_number_of_queries_for_3_or_30_memos(org: Personas, three: list[str]) -> None:
-    drafter = Api(org.drafter)
-    few = queries_for(lambda: drafter.ok("get", "/memos"))
-    more_memos(org, 27)
-    listed: dict[str, Any] = {}
-
-    def fetch() -> None:
-        listed.update(drafter.ok("get", "/memos"))
-
-    many = queries_for(fetch)
-    assert listed["count"] == len(listed["items"]) == 30
-    assert many == few
-
-
-def test_the_office_queue_costs_the_same_number_of_queries_for_2_or_15_memos(
-    org: Personas, three: list[str]
+@pytest.mark.parametrize(
+    ("persona", "path", "before", "after", "listed"),
+    [("drafter", "/memos", 0, 27, 30), ("office", "/office/queue", 2, 26, 15)],
+)
+def test_a_list_costs_the_same_number_of_queries_for_few_or_many_memos(
+    org: Personas, three: list[str], persona: str, path: str, before: int, after: int, listed: int
 ) -> None:
-    office = Api(org.office)
-    more_memos(org, 2)
-    few = queries_for(lambda: office.ok("get", "/office/queue"))
-    more_memos(org, 26)
-    queue: dict[str, Any] = {}
+    api = Api(getattr(org, persona))
+    more_memos(org, before)
+    few = queries_for(lambda: api.ok("get", path))
+    more_memos(org, after)
+    page: dict[str, Any] = {}
 
     def fetch() -> None:
-        queue.update(office.ok("get", "/office/queue"))
+        page.update(api.ok("get", path))
 
     many = queries_for(fetch)
-    assert queue["count"] == 15
+    assert page["count"] == len(page["items"]) == listed
     assert many == few
 
 

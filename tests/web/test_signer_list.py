@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 import pytest
 
@@ -15,7 +14,7 @@ from dissent.people.models import User
 from dissent.signing import services as signing
 from tests.conftest import Personas, logged_in, queries_for
 from tests.signing.helpers import staff
-from tests.web.helpers import MEMO, sees
+from tests.web.helpers import MEMO, page_without, sees
 
 DASH = "\N{EN DASH}"  # between the first and the last number of a range
 ROWS = re.compile(r"<tr>\s*<t[hd][^>]*>(.*?)</t[hd]>", re.S)
@@ -134,12 +133,7 @@ def test_who_may_not_see_the_memo_gets_the_same_404_as_for_no_memo(org: Personas
     hidden = client.get(f"/memos/{memo_id}/signers/")
     missing = client.get("/memos/0000000000000000/signers/")
     assert hidden.status_code == missing.status_code == 404
-
-    def page(response: Any, memo_id: str) -> str:
-        text = response.content.decode().replace(memo_id, "ID")
-        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", text)
-
-    assert page(hidden, memo_id) == page(missing, "0000000000000000")
+    assert page_without(hidden, memo_id) == page_without(missing, "0000000000000000")
     assert "Cole Cosigner" not in hidden.content.decode()
     assert not AuditEvent.objects.filter(
         action="memo.signers_read", actor_id=getattr(org, persona).pk

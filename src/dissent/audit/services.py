@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -98,14 +98,15 @@ def refuse_content(details: Any) -> None:
             refuse_content(value)
 
 
-def record(
-    *,
-    actor: Any,
-    action: str,
-    target: models.Model | None = None,
-    memo_id: str = "",
-    details: dict[str, Any] | None = None,
-) -> AuditEvent:
+class EventFields(TypedDict, total=False):
+    """What an event says besides who did what; ``new_event`` documents each."""
+
+    target: models.Model | None
+    memo_id: str
+    details: dict[str, Any] | None
+
+
+def record(*, actor: Any, action: str, **fields: Unpack[EventFields]) -> AuditEvent:
     """Append one event inside the caller's transaction: it commits or rolls back with the change.
 
     ``actor`` is a person (or None for the system); ``target`` the object acted on;
@@ -122,7 +123,7 @@ def record(
     (docs/audit.md; figures in docs/benchmarks.md). On SQLite, where writers queue for the one
     write lock anyway, it is sealed at once inside the caller's transaction.
     """
-    return append(new_event(actor=actor, action=action, target=target, memo_id=memo_id, details=details))
+    return append(new_event(actor=actor, action=action, **fields))
 
 
 def new_event(
