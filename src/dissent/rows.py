@@ -24,12 +24,19 @@ def table(model: type[models.Model]) -> str:
 
 
 @cache
-def insert_statement(model: type[models.Model]) -> tuple[str, Fields]:
+def insert_into(model: type[models.Model]) -> tuple[str, str, Fields]:
+    """``INSERT INTO table (columns)``, ``RETURNING key`` and the fields in column order (all
+    but the primary key): what both kinds of insert below are made of."""
     fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
     pk = connection.ops.quote_name(model._meta.pk.column)
-    return f"INSERT INTO {table(model)} ({columns}) VALUES ({marks}) RETURNING {pk}", fields  # noqa: S608
+    return f"INSERT INTO {table(model)} ({columns})", f"RETURNING {pk}", fields
+
+
+@cache
+def insert_statement(model: type[models.Model]) -> tuple[str, Fields]:
+    head, returning, fields = insert_into(model)
+    return f"{head} VALUES ({', '.join(['%s'] * len(fields))}) {returning}", fields
 
 
 @cache
@@ -44,11 +51,9 @@ def insert_select_statement(
     list has no type of its own). Returns the statement and the fields it takes values for.
     """
     expressions = dict(computed)
-    fields = tuple(f for f in model._meta.concrete_fields if not f.primary_key)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    head, returning, fields = insert_into(model)
     values = ", ".join(expressions.get(f.attname) or f"CAST(%s AS {cast_type(f)})" for f in fields)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    statement = f"INSERT INTO {table(model)} ({columns}) SELECT {values} WHERE {condition} RETURNING {pk}"
+    statement = f"{head} SELECT {values} WHERE {condition} {returning}"
     return statement, tuple(f for f in fields if f.attname not in expressions)
 
 
