@@ -140,7 +140,7 @@ def run() -> dict[str, Any]:
     memo.refresh_from_db()
     assert memo.signature_count == SIGNERS
 
-    access = channel_selectors.access_for(drafter, memo)
+    memo, access = channel_selectors.memo_for(drafter, memo.public_id)
     page = {
         "memo object (GET /memos/{id})": timed(lambda: memo_view(drafter, memo, access, via="bench")),
         "signer list, first page of 50": timed(lambda: selectors.signers_page(drafter, memo, access)),

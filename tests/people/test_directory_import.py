@@ -6,6 +6,7 @@ import pytest
 
 from dissent.people import services
 from dissent.people.models import Membership, RoleAssignment, Unit, User
+from dissent.people.selectors import unit_tree
 from tests.conftest import PEOPLE, UNITS, Personas
 
 HEADER = "email,name,units,roles,eligible,language\n"
@@ -23,7 +24,8 @@ def test_import_creates_people_with_units_roles_and_headships(org: Personas) -> 
     assert leader.unit_codes() == ["MIN"]
     assert leader.role_codes() == ["leadership", "staff"]
     assert Unit.objects.get(code="MIN").head == leader
-    assert Unit.objects.get(code="PPS").agency() == Unit.objects.get(code="MIN")
+    tree = unit_tree()
+    assert tree.agency_of(Unit.objects.get(code="PPS").pk) == Unit.objects.get(code="MIN").pk
     assert User.objects.get(email="cosigner@example.org").language == "zh-hans"
     assert User.objects.get(email="outsider@example.org").eligible is False
 

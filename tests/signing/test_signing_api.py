@@ -306,6 +306,36 @@ def test_names_follow_each_signers_choice_and_the_office_sees_all(org: Personas,
     assert AuditEvent.objects.filter(action="memo.signers_read").count() == 5
 
 
+def test_before_submission_the_office_and_leadership_are_nobody_special_to_a_memo(
+    org: Personas, api: dict[str, Api]
+) -> None:
+    """Inviting a whole unit invites whoever is in it, office and leadership included: as
+    co-signers they see what co-signers see, not the names of signers who hid them."""
+    memo = circulating_memo(
+        api["drafter"],
+        invite=[
+            "cosigner@example.org",
+            "aid.head@example.org",
+            "office.head@example.org",
+            "leader@example.org",
+        ],
+    )
+    sign(api["cosigner"], memo, name_visible=True)
+    for hidden in ("agency_head", "office_head", "leader"):
+        sign(api[hidden], memo)  # names hidden from co-signers by default
+
+    def names(who: str) -> list[str | None]:
+        return [i["signer"]["name"] for i in api[who].ok("get", f"/memos/{memo['id']}/signatures")["items"]]
+
+    assert names("office_head") == ["Cole Cosigner", None, "Omar Head", None]
+    assert names("leader") == ["Cole Cosigner", None, None, "Lena Leader"]
+    assert api["office_head"].get(f"/memos/{memo['id']}/bundle")[0] == 403  # as any co-signer
+
+    api["drafter"].ok("post", f"/memos/{memo['id']}/submit")
+    for party in ("office_head", "leader"):
+        assert names(party) == ["Cole Cosigner", "Ari Head", "Omar Head", "Lena Leader"], party
+
+
 def test_signer_list_is_paginated_and_costs_a_fixed_number_of_queries(
     org: Personas, api: dict[str, Api]
 ) -> None:

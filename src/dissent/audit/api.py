@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema
 
 from dissent.audit import selectors, services
 from dissent.audit.models import AuditEvent
+from dissent.paging import window
 
 router = Router(tags=["audit"])
 
@@ -71,8 +72,7 @@ def audit_trail(request: HttpRequest, query: Query[TrailQuery]) -> TrailOut:
 
     ``seq`` and ``hash`` are null for the moment between an event's commit and its seal.
     """
-    limit = max(1, min(query.limit, MAX_LIMIT))
-    offset = max(0, query.offset)
+    limit, offset = window(query.limit, query.offset, max_limit=MAX_LIMIT)
     filters = selectors.TrailFilters(
         memo=query.memo, actor=query.actor, action=query.action, since=query.since, until=query.until
     )

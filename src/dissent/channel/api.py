@@ -11,11 +11,15 @@ from ninja import Field, Router, Schema, Status
 from dissent.api.auth import actor
 from dissent.channel import policy, selectors, services
 from dissent.channel.models import ChannelSettings, Memo
-from dissent.channel.status import MemoStatus
+from dissent.channel.status import OFFICE_DEADLINE, MemoStatus
 from dissent.channel.views_data import MemoView, memo_view, memo_views, thread
+from dissent.channel.visibility import standing_of
 from dissent.errors import NotFound
+from dissent.paging import window
 
 router = Router(tags=["memos"])
+
+MAX_PAGE = 200
 
 
 class PersonRef(Schema):
@@ -216,24 +220,16 @@ def create_memo(request: HttpRequest, payload: MemoIn) -> Status[MemoOut]:
     return Status(201, fresh(request, memo, "api.create"))
 
 
-@router.get("/memos", response=MemoList, summary="The memos the caller may see")
+@router.get("/memos", response=MemoList, summary="The memos the caller may see, newest first")
 def list_memos(request: HttpRequest, status: str | None = None, limit: int = 50, offset: int = 0) -> MemoList:
     me = actor(request)
     config = ChannelSettings.current()
-    standing = selectors.standing_of(me, config)
-    qs = (
-        selectors.visible_memos(me, standing)
-        .select_related("current_version", "data_key")
-        .order_by("-created_at")
-    )
-    if status:
-        qs = qs.filter(status=status)
-    limit = max(1, min(limit, 200))
-    total = qs.count()
-    memos = list(qs[offset : offset + limit])
-    accesses = selectors.accesses_for(me, memos, standing)
-    views = memo_views(me, memos, accesses, via="api.list", config=config)
-    return MemoList(items=[memo_out(view) for view in views], count=total)
+    standing = standing_of(me, config)
+    memos = selectors.memo_list(me, standing=standing, statuses=None if status is None else [status])
+    limit, offset = window(limit, offset, max_limit=MAX_PAGE)
+    page = list(memos[offset : offset + limit])
+    views = memo_views(me, page, via="api.list", config=config)
+    return MemoList(items=[memo_out(view) for view in views], count=memos.count())
 
 
 @router.get("/memos/{memo_id}", response=MemoOut, summary="One memo")
@@ -359,16 +355,12 @@ def post_message(request: HttpRequest, memo_id: str, payload: MessageIn) -> Stat
 def office_queue(request: HttpRequest) -> QueueOut:
     me = actor(request)
     config = ChannelSettings.current()
-    standing = selectors.standing_of(me, config)
-    if not standing.is_office:
-        raise NotFound()
     now = timezone.now()
-    memos = selectors.office_queue(me, standing)
-    accesses = selectors.accesses_for(me, memos, standing)
+    memos = list(selectors.office_queue(me, standing_of(me, config)))
     items = []
-    for view in memo_views(me, memos, accesses, via="api.queue", config=config):
-        memo = view.memo
-        due = selectors.current_deadline(memo)
-        due_kind = "acknowledge" if memo.status == MemoStatus.SUBMITTED else "response"
-        items.append(QueueItem(**memo_out(view).dict(), due=due, due_kind=due_kind, overdue=due < now))
+    for view in memo_views(me, memos, via="api.queue", config=config):
+        due = selectors.current_deadline(view.memo)
+        assert due is not None, "the queue holds memos the office must act on"
+        kind = OFFICE_DEADLINE[MemoStatus(view.memo.status)]
+        items.append(QueueItem(**memo_out(view).dict(), due=due, due_kind=kind, overdue=due < now))
     return QueueOut(items=items, count=len(items))

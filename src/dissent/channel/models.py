@@ -8,6 +8,7 @@ these tables hold only what the deadline clocks, routing and counting need in cl
 from __future__ import annotations
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +19,9 @@ from dissent.channel.status import MemoStatus
 from dissent.people.models import Unit, User
 from dissent.people.roles import Role
 from dissent.vault.models import DataKey
+
+if TYPE_CHECKING:
+    from dissent.channel.visibility import Standing
 
 
 class DeadlineMode(models.TextChoices):
@@ -143,6 +147,21 @@ class RerouteChannel(models.TextChoices):
     INSPECTOR_GENERAL = "inspector_general", _("Inspector general (fraud, waste, abuse, law)")
 
 
+class MemoQuerySet(models.QuerySet["Memo"]):
+    """Memos narrowed by who asks. The rule itself is ``channel/visibility.py``'s, imported when
+    asked: it reads signing's rows, and signing's models import this module."""
+
+    def visible_to(self, actor: User, standing: Standing | None = None) -> MemoQuerySet:
+        from dissent.channel import visibility
+
+        return visibility.restrict(self, actor, standing)
+
+    def with_access(self, actor: User, standing: Standing) -> MemoQuerySet:
+        from dissent.channel import visibility
+
+        return visibility.with_access(self, actor, standing)
+
+
 class Memo(models.Model):
     public_id = models.CharField(max_length=24, unique=True, default=new_public_id, editable=False)
     data_key = models.ForeignKey(DataKey, on_delete=models.PROTECT, related_name="+")
@@ -172,6 +191,8 @@ class Memo(models.Model):
     # Agencies of the drafters at submission: their heads read the memo (unless the office's own).
     agencies = models.ManyToManyField(Unit, related_name="+", blank=True)
     signature_count = models.PositiveIntegerField(default=0)
+
+    objects = MemoQuerySet.as_manager()
 
     class Meta:
         ordering = ("-created_at",)

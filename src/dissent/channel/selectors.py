@@ -1,160 +1,113 @@
 """Every read of memos, scoped to the actor. What the actor may not see does not exist: NotFound.
 
+One memo (``memo_for``) and every list (``memo_list``: the API's, the pages', the office
+queue) are read through the same query, which carries the actor's relations to each memo
+as columns (``visibility.with_access``); lists are narrowed by the same rule
+(``Memo.objects.visible_to``), and orderings are defined once, here.
+
 Reads of content are audited here (``memo.read``), in the same place they are decrypted.
+A list shows each memo's title or whole text, which is content: one event per memo shown,
+written in a single insert, so a page costs the same for few or many rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, DateTimeField, F, When
+from django.db.models.expressions import OrderBy
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dissent.audit.services import record, record_many
-from dissent.channel import policy
+from dissent.channel import clock, deadlines
 from dissent.channel.content import MemoContent, open_content
-from dissent.channel.models import ChannelSettings, Drafter, Memo, MemoVersion, Reader
-from dissent.channel.policy import Access
-from dissent.channel.status import OPEN_FOR_OFFICE, MemoStatus
-from dissent.errors import NotFound
-from dissent.people.models import Unit, User
-from dissent.people.roles import Role, UnitKind
-from dissent.signing.models import Invitation, OfficeReceipt, Signature
+from dissent.channel.models import ChannelSettings, Memo, MemoQuerySet, MemoVersion
+from dissent.channel.policy import Access, can_view
+from dissent.channel.status import OFFICE_DEADLINE, OPEN_FOR_OFFICE, MemoStatus
+from dissent.channel.visibility import Standing, access_of, standing_of
+from dissent.errors import InvalidInput, NotFound
+from dissent.people.models import User
 from dissent.vault import services as vault
 
 
-@dataclass(frozen=True)
-class Standing:
-    """What the actor is to every memo, before looking at any one memo."""
-
-    roles: frozenset[str]
-    is_office: bool
-    is_distribution: bool
-    headed_agency_ids: frozenset[int]
+class Ordering(StrEnum):
+    NEWEST = "newest"  # what the actor drafted or may see, newest first
+    DEADLINE = "deadline"  # the office's queue: the nearest deadline it works to first
 
 
-def standing_of(actor: User, config: ChannelSettings | None = None) -> Standing:
-    config = config or ChannelSettings.current()
-    roles = frozenset(actor.role_assignments.values_list("role", flat=True))
-    named = config.distribution_people.filter(pk=actor.pk).exists()
-    return Standing(
-        roles=roles,
-        is_office=bool(roles & {Role.OFFICE, Role.OFFICE_HEAD}),
-        is_distribution=named or bool(roles & set(config.distribution_roles or [])),
-        headed_agency_ids=frozenset(
-            Unit.objects.filter(head=actor, kind=UnitKind.AGENCY).values_list("pk", flat=True)
-        ),
-    )
+# The deadline the office works to now, as SQL; ``current_deadline`` reads the same table in Python.
+DUE = Case(
+    *(When(status=status, then=F(f"{kind}_due")) for status, kind in OFFICE_DEADLINE.items()),
+    output_field=DateTimeField(),
+)
+ORDERINGS: dict[Ordering, tuple[OrderBy, ...]] = {
+    Ordering.NEWEST: (F("created_at").desc(), F("pk").desc()),
+    Ordering.DEADLINE: (DUE.asc(nulls_last=True), F("pk").asc()),
+}
 
 
-def relation_filters(actor: User) -> dict[str, Q]:
-    """Per-memo relations as subqueries, so lists need no DISTINCT and no join fan-out."""
-    return {
-        "drafter": Q(Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor))),
-        "reader": Q(Exists(Reader.objects.filter(memo=OuterRef("pk"), user=actor))),
-        "signer": Q(Exists(Signature.objects.filter(memo=OuterRef("pk"), signer=actor))),
-        "invitee": Q(Exists(Invitation.objects.filter(memo=OuterRef("pk"), invitee=actor))),
-        # The signature threshold (a channel setting) adds leadership to a memo's distribution.
-        "leadership_added": Q(
-            Exists(OfficeReceipt.objects.filter(memo=OuterRef("pk"), leadership_added=True))
-        ),
-    }
+def scoped(actor: User, standing: Standing) -> MemoQuerySet:
+    """Memos with the actor's relations to each as columns: the one base of every read here."""
+    return Memo.objects.with_access(actor, standing).select_related("current_version", "data_key")
 
 
-def visible_memos(actor: User, standing: Standing | None = None) -> QuerySet[Memo]:
-    standing = standing or standing_of(actor)
-    rel = relation_filters(actor)
-    visible = rel["drafter"] | rel["signer"] | rel["invitee"]
-    if standing.is_office or standing.is_distribution:
-        visible |= Q(submitted_at__isnull=False)
-    else:
-        receiving = rel["reader"]
-        if Role.LEADERSHIP in standing.roles:
-            receiving |= rel["leadership_added"]
-        if standing.headed_agency_ids:
-            receiving |= Q(
-                Exists(
-                    Memo.agencies.through.objects.filter(
-                        memo_id=OuterRef("pk"), unit_id__in=standing.headed_agency_ids
-                    )
-                )
-            )
-        visible |= Q(submitted_at__isnull=False) & receiving
-    return Memo.objects.filter(visible)
-
-
-def access_columns(actor: User, standing: Standing) -> dict[str, Exists | Value]:
-    """The actor's relations to a memo as boolean columns: what ``Access`` needs beyond the standing."""
-    leadership_added = (
-        Exists(OfficeReceipt.objects.filter(memo=OuterRef("pk"), leadership_added=True))
-        if Role.LEADERSHIP in standing.roles
-        else Value(False)
-    )
-    agency_head = (
-        Exists(
-            Memo.agencies.through.objects.filter(
-                memo_id=OuterRef("pk"), unit_id__in=standing.headed_agency_ids
-            )
-        )
-        if standing.headed_agency_ids
-        else Value(False)
-    )
-    return {
-        "is_drafter": Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor)),
-        "is_lead_drafter": Exists(Drafter.objects.filter(memo=OuterRef("pk"), user=actor, is_lead=True)),
-        "is_signer": Exists(
-            Signature.objects.filter(memo=OuterRef("pk"), signer=actor, withdrawn_at__isnull=True)
-        ),
-        "is_invitee": Exists(Invitation.objects.filter(memo=OuterRef("pk"), invitee=actor)),
-        "leadership_added": leadership_added,
-        "is_agency_head": agency_head,
-        "is_reader": Exists(Reader.objects.filter(memo=OuterRef("pk"), user=actor)),
-    }
-
-
-def accesses_for(actor: User, memos: Sequence[Memo], standing: Standing | None = None) -> dict[int, Access]:
-    """The actor's access to each memo, by primary key, in one query however many memos there are.
-
-    Only the given rows are probed (``pk IN``), so a list pays for the page it shows, not for
-    every memo the actor may see.
-    """
-    standing = standing or standing_of(actor)
-    columns = access_columns(actor, standing)
-    accesses = {}
-    for pk, *values in Memo.objects.filter(pk__in=[m.pk for m in memos]).values_list("pk", *columns.values()):
-        row = dict(zip(columns, map(bool, values), strict=True))
-        accesses[pk] = Access(
-            is_drafter=row["is_drafter"],
-            is_lead_drafter=row["is_lead_drafter"],
-            is_signer=row["is_signer"],
-            is_invitee=row["is_invitee"],
-            is_office=standing.is_office,
-            is_office_head=Role.OFFICE_HEAD in standing.roles,
-            is_distribution=standing.is_distribution or row["leadership_added"],
-            is_agency_head=row["is_agency_head"],
-            is_reader=row["is_reader"],
-            eligible=actor.eligible,
-        )
-    return accesses
-
-
-def access_for(actor: User, memo: Memo, standing: Standing | None = None) -> Access:
-    return accesses_for(actor, [memo], standing)[memo.pk]
-
-
-def memo_for(actor: User, memo_id: str, *, lock: bool = False) -> tuple[Memo, Access]:
+def memo_for(
+    actor: User, memo_id: str, *, lock: bool = False, standing: Standing | None = None
+) -> tuple[Memo, Access]:
     """The memo and the actor's access to it, or NotFound — the same for hidden and missing."""
-    qs = Memo.objects.select_related("current_version", "data_key")
+    memos = scoped(actor, standing or standing_of(actor)).filter(public_id=memo_id)
     if lock:
-        qs = qs.select_for_update(of=("self",))
-    memo = qs.filter(public_id=memo_id).first()
+        memos = memos.select_for_update(of=("self",))
+    memo = memos.first()
     if memo is None:
         raise NotFound()
-    access = access_for(actor, memo)
-    if not policy.can_view(access, submitted=memo.submitted_at is not None):
+    access = access_of(memo, actor)
+    if not can_view(access):
         raise NotFound()
     return memo, access
+
+
+def memo_list(
+    actor: User,
+    *,
+    standing: Standing | None = None,
+    statuses: Collection[str] | None = None,
+    ordering: Ordering = Ordering.NEWEST,
+) -> MemoQuerySet:
+    """The memos the actor may see, each with its ``access_of``; optionally only some statuses.
+
+    Unknown statuses are InvalidInput naming the known ones, never an empty list.
+    """
+    standing = standing or standing_of(actor)
+    memos = scoped(actor, standing).visible_to(actor, standing)
+    if statuses is not None:
+        unknown = sorted(set(statuses) - set(MemoStatus.values))
+        if unknown:
+            raise InvalidInput(
+                _("status must be one of: %(choices)s") % {"choices": ", ".join(MemoStatus.values)}
+            )
+        memos = memos.filter(status__in=sorted(statuses))
+    return memos.order_by(*ORDERINGS[ordering])
+
+
+def office_queue(actor: User, standing: Standing | None = None) -> MemoQuerySet:
+    """Memos awaiting the office, the most urgent deadline first. A 404 for anyone outside the
+    office: the queue's existence is nobody else's business."""
+    standing = standing or standing_of(actor)
+    if not standing.is_office:
+        raise NotFound()
+    return memo_list(actor, standing=standing, statuses=OPEN_FOR_OFFICE, ordering=Ordering.DEADLINE)
+
+
+def current_deadline(memo: Memo) -> datetime | None:
+    """The deadline the office works to now (``DUE`` in SQL); None when it has nothing to do."""
+    kind = OFFICE_DEADLINE.get(MemoStatus(memo.status))
+    due: datetime | None = None if kind is None else getattr(memo, f"{kind}_due")
+    return due
 
 
 def content_of(memo: Memo, version: MemoVersion | None = None) -> MemoContent:
@@ -203,18 +156,80 @@ def open_text(memo: Memo, sealed: bytes | memoryview | None, place: str) -> str:
     return vault.open_text(memo.data_key, bytes(sealed), aad=memo.aad(place))
 
 
-def office_queue(actor: User, standing: Standing | None = None) -> list[Memo]:
-    """Memos awaiting the office, the nearest deadline first (acknowledgement, then response)."""
-    memos = list(
-        visible_memos(actor, standing)
-        .filter(status__in=OPEN_FOR_OFFICE)
-        .select_related("current_version", "data_key")
-    )
-    return sorted(memos, key=current_deadline)
+@dataclass(frozen=True)
+class MemoRow:
+    """One line of a memo list on a page: enough to choose what to open, nothing more."""
+
+    public_id: str
+    title: str
+    status: str
+    status_label: str
+    version: int
+    drafted: bool
+    created_at: datetime
+    submitted_at: datetime | None
+    due: datetime | None
+    due_kind: str
+    days_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
 
 
-def current_deadline(memo: Memo) -> datetime:
-    """The deadline the office works to now: acknowledgement first, then the response."""
-    due = memo.acknowledge_due if memo.status == MemoStatus.SUBMITTED else memo.response_due
-    assert due is not None, "a submitted memo has both deadlines"
-    return due
+def rows(actor: User, memos: Sequence[Memo], *, via: str) -> list[MemoRow]:
+    """Open the titles of ``memos`` (read through ``memo_for`` or ``memo_list``) and record that
+    they were shown."""
+    if not memos:
+        return []
+    now = timezone.now()
+    calendar = None
+    if any(m.status in OPEN_FOR_OFFICE for m in memos):
+        calendar = clock.organisation_calendar(ChannelSettings.current(), now)
+    result = []
+    for memo in memos:
+        due = current_deadline(memo)
+        result.append(
+            MemoRow(
+                public_id=memo.public_id,
+                title=content_of(memo).title,
+                status=memo.status,
+                status_label=str(MemoStatus(memo.status).label),
+                version=memo.current_version.number,  # type: ignore[union-attr]
+                drafted=access_of(memo, actor).is_drafter,
+                created_at=memo.created_at,
+                submitted_at=memo.submitted_at,
+                due=due,
+                due_kind=OFFICE_DEADLINE.get(MemoStatus(memo.status), ""),
+                days_left=None
+                if due is None or calendar is None
+                else deadlines.working_days_left(calendar, now, due),
+            )
+        )
+    shown = {"via": via, "shown": "title"}
+    record_many(actor=actor, action="memo.read", items=[(m, m.public_id, shown) for m in memos])
+    return result
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    number: int
+    sha256: str
+    created_at: datetime
+    author: str
+
+
+def history(memo: Memo) -> list[VersionRow]:
+    """Every version's number, hash, time and author; the sealed text is not even loaded."""
+    versions = MemoVersion.objects.filter(memo=memo).select_related("created_by").defer("content")
+    return [
+        VersionRow(number=v.number, sha256=v.sha256, created_at=v.created_at, author=v.created_by.name)
+        for v in versions
+    ]
+
+
+def version_of(memo: Memo, number: int) -> MemoVersion:
+    version = MemoVersion.objects.filter(memo=memo, number=number).first()
+    if version is None:
+        raise NotFound()
+    return version

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dissent.audit.services import record
-from dissent.channel import clock, policy, selectors
+from dissent.channel import clock, policy, selectors, visibility
 from dissent.channel.content import (
     MAX_MESSAGE,
     MemoContent,
@@ -45,10 +45,10 @@ from dissent.channel.policy import Access
 from dissent.channel.status import EXTENDABLE, SUBMITTED_STATES, check_transition
 from dissent.errors import Conflict, InvalidInput, PermissionDenied
 from dissent.notify.services import notify
-from dissent.people.models import User, normalize_email
-from dissent.people.roles import Role
+from dissent.people import selectors as people
+from dissent.people.models import User
+from dissent.people.roles import OFFICE_ROLES
 from dissent.signing import services as signing
-from dissent.signing.models import OfficeReceipt
 from dissent.vault import services as vault
 
 MAX_MEETING_TIMES = 10
@@ -104,36 +104,7 @@ def drafters_of(memo: Memo) -> list[User]:
 
 
 def office_people() -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True, role_assignments__role__in=[Role.OFFICE, Role.OFFICE_HEAD]
-        ).distinct()
-    )
-
-
-def receiving_parties(memo: Memo, config: ChannelSettings) -> list[User]:
-    """Everyone who reads a memo once it is submitted: office, distribution, agency heads."""
-    people = {u.pk: u for u in office_people()}
-    roles = list(config.distribution_roles or [])
-    if OfficeReceipt.objects.filter(memo=memo, leadership_added=True).exists():
-        roles.append(Role.LEADERSHIP)
-    for user in User.objects.filter(is_active=True, role_assignments__role__in=roles).distinct():
-        people[user.pk] = user
-    for user in config.distribution_people.filter(is_active=True):
-        people[user.pk] = user
-    for unit in memo.agencies.select_related("head"):
-        if unit.head is not None:
-            people[unit.head.pk] = unit.head
-    return list(people.values())
-
-
-def person_by_email(email: str) -> User:
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
-    if user is None:
-        raise InvalidInput(
-            _("There is no active person with the e-mail address %(email)s.") % {"email": email}
-        )
-    return user
+    return people.active_people_with_roles(OFFICE_ROLES)
 
 
 def add_version(memo: Memo, content: MemoContent, *, actor: User, number: int) -> MemoVersion:
@@ -218,7 +189,7 @@ def add_drafter(*, actor: User, memo_id: str, email: str) -> Drafter:
         require(access.is_drafter, _("Only the drafters may add a co-drafter."))
         if not policy.can_manage_drafters(access, memo.status):
             raise Conflict(_("Co-drafters can be added only before submission."))
-        person = person_by_email(email)
+        person = people.person_by_email(email)
         if not person.eligible:
             raise NotEligible(
                 _("%(name)s is not eligible to use the dissent channel.") % {"name": person.name}
@@ -285,15 +256,11 @@ def submit_memo(*, actor: User, memo_id: str) -> Memo:
                 "leadership_added": receipt.leadership_added,
             },
         )
-        office_agency = config.receiving_office.agency()
-        agencies = {
-            agency.pk
-            for d in drafters
-            for m in d.user.memberships.select_related("unit__parent__parent__parent")
-            if (agency := m.unit.agency()) is not None and agency != office_agency
-        }
-        memo.agencies.set(agencies)
-        parties = receiving_parties(memo, config)
+        # The heads of the drafters' agencies read the memo, unless it is the office's own agency.
+        tree = people.unit_tree()
+        agencies = tree.agencies_of(people.unit_ids_of(d.user for d in drafters))
+        memo.agencies.set(agencies - tree.agencies_of([config.receiving_office_id]))
+        parties = visibility.receiving_parties(memo, config)
         after_commit(lambda: notify(users=parties, kind="memo.submitted", memo=memo, exclude=actor))
         after_commit(
             lambda: notify(users=[d.user for d in drafters], kind="memo.submitted_receipt", memo=memo)
@@ -309,7 +276,7 @@ def withdraw_memo(*, actor: User, memo_id: str) -> Memo:
         memo.withdrawn_at = timezone.now()
         move(memo, action="withdraw", actor=actor, fields=["withdrawn_at"])
         if memo.submitted_at is not None:
-            parties = receiving_parties(memo, ChannelSettings.current())
+            parties = visibility.receiving_parties(memo, ChannelSettings.current())
             after_commit(lambda: notify(users=parties, kind="memo.withdrawn", memo=memo, exclude=actor))
     return memo
 
@@ -402,7 +369,7 @@ def add_reader(*, actor: User, memo_id: str, email: str, reason: str) -> Reader:
         require(policy.can_add_reader(access), _("Only the head of the receiving office may add readers."))
         if memo.status not in SUBMITTED_STATES:
             raise Conflict(_("Readers can be added only to a submitted memo."))
-        person = person_by_email(email)
+        person = people.person_by_email(email)
         if memo.readers.filter(user=person).exists():
             raise Conflict(_("%(name)s is already a reader.") % {"name": person.name})
         reader = Reader.objects.create(

@@ -40,7 +40,10 @@ EDITABLE = frozenset({S.DRAFT, S.CIRCULATING})
 EXTENDABLE = frozenset({S.SUBMITTED, S.ACKNOWLEDGED})
 CONVERSING = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.RESPONDED})
 SUBMITTED_STATES = frozenset({S.SUBMITTED, S.ACKNOWLEDGED, S.RESPONDED, S.CLOSED, S.REROUTED})
-OPEN_FOR_OFFICE = frozenset({S.SUBMITTED, S.ACKNOWLEDGED})
+# The deadline the office works to in each status where it must act: acknowledgement first,
+# then the response. Its field on the memo is ``<kind>_due``.
+OFFICE_DEADLINE = {S.SUBMITTED: "acknowledge", S.ACKNOWLEDGED: "response"}
+OPEN_FOR_OFFICE = frozenset(OFFICE_DEADLINE)
 
 
 class InvalidTransition(Conflict):

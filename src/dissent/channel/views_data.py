@@ -20,6 +20,7 @@ from dissent.channel.content import MemoContent
 from dissent.channel.models import ChannelSettings, Drafter, Memo, Message, Outcome, Reader, Response
 from dissent.channel.policy import Access
 from dissent.channel.status import OPEN_FOR_OFFICE
+from dissent.channel.visibility import access_of
 from dissent.people.models import User
 from dissent.signing import selectors as signing
 
@@ -105,14 +106,13 @@ def memo_view(actor: User, memo: Memo, access: Access, *, via: str) -> MemoView:
     return assemble(memo, access, content, gather([memo]))
 
 
-def memo_views(
-    actor: User, memos: Sequence[Memo], accesses: dict[int, Access], *, via: str, config: ChannelSettings
-) -> list[MemoView]:
-    """memo_view for a list: the same views and one read event per memo, in a fixed number of queries."""
+def memo_views(actor: User, memos: Sequence[Memo], *, via: str, config: ChannelSettings) -> list[MemoView]:
+    """memo_view for a list read through ``selectors.memo_list``: the same views and one read
+    event per memo, in a fixed number of queries."""
     contents = selectors.read_contents(actor, memos, via=via)
     gathered = gather(memos, config)
     return [
-        assemble(memo, accesses[memo.pk], content, gathered)
+        assemble(memo, access_of(memo, actor), content, gathered)
         for memo, content in zip(memos, contents, strict=True)
     ]
 
@@ -154,9 +154,9 @@ def assemble(memo: Memo, access: Access, content: MemoContent, gathered: Gathere
                 for i in response.items.all()
             ],
         )
-    if memo.status in OPEN_FOR_OFFICE:
+    due = selectors.current_deadline(memo)
+    if due is not None:
         assert gathered.calendar is not None, "gather reads the calendar when a clock runs"
-        due = selectors.current_deadline(memo)
         view.days_left = deadlines.working_days_left(gathered.calendar, gathered.now, due)
     return view
 

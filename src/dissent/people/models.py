@@ -123,15 +123,6 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
 
-    def agency(self) -> Unit | None:
-        """The nearest agency at or above this unit: whose head hears of memos from its staff."""
-        node: Unit | None = self
-        while node is not None:
-            if node.kind == UnitKind.AGENCY:
-                return node
-            node = node.parent
-        return None
-
 
 class Membership(models.Model):
     """A person's place in a unit; ``position`` 0 is the primary unit."""

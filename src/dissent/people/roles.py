@@ -13,6 +13,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Who receives memos and answers them: the receiving office.
+OFFICE_ROLES = frozenset({Role.OFFICE, Role.OFFICE_HEAD})
+
 # In the directory CSV, `head` is not a role but "head of the first unit listed".
 HEAD = "head"
 

@@ -1,8 +1,11 @@
-"""Who may invite, sign, and see whose names: pure predicates over channel.policy.Access."""
+"""Who may invite, sign, and see whose names, and when signers bring in leadership: pure predicates."""
 
 from __future__ import annotations
 
-from dissent.channel.policy import Access
+from collections.abc import Collection
+
+from dissent.channel.models import ChannelSettings
+from dissent.channel.policy import Access, is_receiving_party
 from dissent.channel.status import EDITABLE, MemoStatus
 
 
@@ -20,8 +23,10 @@ def can_set_target(a: Access, status: str) -> bool:
 
 
 def sees_every_signer(a: Access) -> bool:
-    """The office and the distribution (standing list, agency heads, added readers) see all names."""
-    return a.is_office or a.is_distribution or a.is_agency_head or a.is_reader
+    """The parties a submitted memo went to (office, distribution, agency heads, added readers)
+    see every name. Before submission nobody does, whatever their roles: ``Access`` holds the
+    office and the distribution only from submission."""
+    return is_receiving_party(a)
 
 
 def sees_named_signers(a: Access) -> bool:
@@ -32,3 +37,13 @@ def sees_named_signers(a: Access) -> bool:
 def can_export_bundle(a: Access) -> bool:
     """The bundle lists every signer's id and key, so it goes only to those who see every name."""
     return sees_every_signer(a)
+
+
+def reaches_leadership(config: ChannelSettings, count: int, agencies: Collection[int]) -> bool:
+    """The channel setting (off unless set): enough signers, or signers from enough agencies,
+    add leadership to the memo's distribution at submission."""
+    by_count = config.leadership_signers_threshold
+    by_agencies = config.leadership_agencies_threshold
+    if by_count and count >= by_count:
+        return True
+    return bool(by_agencies) and len(agencies) >= by_agencies  # type: ignore[operator]

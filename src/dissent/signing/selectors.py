@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -25,8 +25,9 @@ from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.policy import Access
 from dissent.channel.status import MemoStatus
 from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from dissent.people.models import Unit, User
-from dissent.people.roles import UnitKind
+from dissent.paging import window
+from dissent.people import selectors as people
+from dissent.people.models import User
 from dissent.signing import bundle, policy, sql
 from dissent.signing.models import (
     Invitation,
@@ -136,30 +137,6 @@ def counts_by_unit_of(memos: Sequence[Memo]) -> dict[int, dict[str, int]]:
     return {m.pk: dict(sorted(by_version[m.current_version_id])) for m in memos}
 
 
-def agencies_of(unit_ids: Iterable[int | None]) -> set[int]:
-    """The agencies above these units, from one read of the (small) unit tree."""
-    tree = {pk: (parent, kind) for pk, parent, kind in Unit.objects.values_list("pk", "parent_id", "kind")}
-    found = set()
-    for unit_id in unit_ids:
-        node = unit_id
-        while node is not None:
-            parent, kind = tree[node]
-            if kind == UnitKind.AGENCY:
-                found.add(node)
-                break
-            node = parent
-    return found
-
-
-def reaches_leadership(config: ChannelSettings, count: int, unit_ids: Iterable[int | None]) -> bool:
-    """The channel setting (off unless set): enough signers, or signers from enough agencies."""
-    by_count = config.leadership_signers_threshold
-    by_agencies = config.leadership_agencies_threshold
-    if by_count and count >= by_count:
-        return True
-    return bool(by_agencies) and len(agencies_of(unit_ids)) >= by_agencies  # type: ignore[operator]
-
-
 @dataclass(frozen=True)
 class DayCount:
     day: date
@@ -231,8 +208,7 @@ def signers_page(
     elif state == SignatureState.WITHDRAWN:
         rows = rows.filter(withdrawn_at__isnull=False)
     total = rows.count()
-    limit = max(1, min(limit, MAX_PAGE))
-    offset = max(0, offset)
+    limit, offset = window(limit, offset, max_limit=MAX_PAGE)
     page = list(
         rows.select_related("signer", "unit", "version")
         .only(
@@ -314,6 +290,7 @@ def signing_summary(actor: User, memo: Memo, access: Access) -> SigningSummary:
     units = Tally.objects.filter(version_id=memo.current_version_id, count__gt=0).values_list(
         "unit_id", flat=True
     )
+    agencies = people.unit_tree().agencies_of(units)
     return SigningSummary(
         version_number=version.number,
         version_sha256=version.sha256,
@@ -329,7 +306,7 @@ def signing_summary(actor: User, memo: Memo, access: Access) -> SigningSummary:
         else receipt_of(mine, memo_id=memo.public_id, version_sha256=mine.version.sha256),
         can_sign=not reason,
         cannot_sign_reason=reason,
-        reaches_leadership=reaches_leadership(config, memo.signature_count, units),
+        reaches_leadership=policy.reaches_leadership(config, memo.signature_count, agencies),
     )
 
 

@@ -26,8 +26,8 @@ from dissent.channel.models import ChannelSettings, Memo, MemoVersion
 from dissent.channel.status import SUBMITTED_STATES, MemoStatus
 from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dissent.notify.services import notify
-from dissent.people.models import Membership, Unit, User, normalize_email
-from dissent.people.services import chunks
+from dissent.people import selectors as people
+from dissent.people.models import User
 from dissent.signing import bundle, keys, policy, sql
 from dissent.signing import selectors as signing
 from dissent.signing.canonical import canonical_json
@@ -104,14 +104,14 @@ def invite(
     _memo, access = channel.memo_for(actor, memo_id)
     if not access.is_drafter:  # before looking anyone up: the directory is not for probing
         raise PermissionDenied(_("Only the drafters may invite people to sign."))
-    people = people_by_email(emails) | people_in_units(unit_codes, eligible_only=eligible_only)
+    invited = people.people_by_email(emails) | people.people_in_units(unit_codes, eligible_only=eligible_only)
     with transaction.atomic():
         memo, access = channel.memo_for(actor, memo_id, lock=True)
         if not policy.can_invite(access, memo.status):
             raise not_open(memo.status)
         taken = set(Invitation.objects.filter(memo=memo).values_list("invitee_id", flat=True))
         taken |= set(memo.drafters.values_list("user_id", flat=True))
-        new_ids = sorted(people - taken)
+        new_ids = sorted(invited - taken)
         Invitation.objects.bulk_create(
             [Invitation(memo=memo, invitee_id=pk, invited_by=actor) for pk in new_ids], batch_size=500
         )
@@ -122,54 +122,10 @@ def invite(
             memo_id=memo.public_id,
             details={"person_ids": new_ids, "units": sorted(unit_codes), "eligible_only": eligible_only},
         )
-        invitees = users_by_ids(new_ids)
+        invitees = people.people_by_ids(new_ids)
         after_commit(lambda: notify(users=invitees, kind="memo.invited", memo=memo))
         after_commit(lambda: make_keys(new_ids))
     return len(new_ids)
-
-
-def users_by_ids(ids: Sequence[int]) -> list[User]:
-    found: list[User] = []
-    for part in chunks(ids):
-        found.extend(User.objects.filter(pk__in=part))
-    return found
-
-
-def people_by_email(emails: Sequence[str]) -> set[int]:
-    wanted = {normalize_email(e) for e in emails}
-    found: dict[str, int] = {}
-    for part in chunks(sorted(wanted)):
-        found.update(User.objects.filter(email__in=part, is_active=True).values_list("email", "pk"))
-    unknown = sorted(wanted - set(found))
-    if unknown:
-        raise InvalidInput(
-            _("There is no active person with the e-mail address(es): %(emails)s.")
-            % {"emails": ", ".join(unknown[:20]) + (" …" if len(unknown) > 20 else "")}
-        )
-    return set(found.values())
-
-
-def people_in_units(codes: Sequence[str], *, eligible_only: bool) -> set[int]:
-    if not codes:
-        return set()
-    tree = list(Unit.objects.values_list("pk", "code", "parent_id"))
-    by_code = {code: pk for pk, code, _parent in tree}
-    unknown = sorted(set(codes) - set(by_code))
-    if unknown:
-        raise InvalidInput(_("Unknown unit code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
-    children: dict[int | None, list[int]] = {}
-    for pk, _code, parent in tree:
-        children.setdefault(parent, []).append(pk)
-    units, todo = set(), [by_code[c] for c in codes]
-    while todo:
-        pk = todo.pop()
-        if pk not in units:
-            units.add(pk)
-            todo.extend(children.get(pk, []))
-    members = Membership.objects.filter(unit_id__in=sorted(units), user__is_active=True)
-    if eligible_only:
-        members = members.filter(user__eligible=True)
-    return set(members.values_list("user_id", flat=True))
 
 
 def sign_memo(
@@ -430,6 +386,8 @@ def freeze_at_submission(*, memo: Memo, submitted_at: datetime, config: ChannelS
             json.dumps(entries, ensure_ascii=False).encode("utf-8"),
             aad=memo.aad("signatures").encode("utf-8"),
         ),
-        leadership_added=signing.reaches_leadership(config, len(entries), [s.unit_id for s in rows]),
+        leadership_added=policy.reaches_leadership(
+            config, len(entries), people.unit_tree().agencies_of(s.unit_id for s in rows)
+        ),
         created_at=submitted_at,
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dissent.channel import page_selectors, policy, selectors, services
+from dissent.channel import policy, selectors, services
 from dissent.channel.models import Memo
 from dissent.errors import NotFound, PermissionDenied
 from dissent.web.diff import compare
@@ -65,8 +65,8 @@ def submit_form(
 @page
 def memo_list(request: HttpRequest) -> HttpResponse:
     actor = me(request)
-    listing = Paginator(page_selectors.memo_list(actor), MEMOS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = page_selectors.rows(actor, list(listing.object_list), via="page.list")
+    listing = Paginator(selectors.memo_list(actor), MEMOS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.rows(actor, list(listing.object_list), via="page.list")
     return render(request, "web/memos/list.html", {"listing": listing, "rows": rows, "actor": actor})
 
 
@@ -164,16 +164,14 @@ def memo_versions(request: HttpRequest, memo_id: str) -> HttpResponse:
     a = version_number(request.GET.get("a"), max(1, current - 1))
     b = version_number(request.GET.get("b"), current)
     opened = {
-        n: selectors.read_content(
-            actor, memo, via="page.versions", version=page_selectors.version_of(memo, n)
-        )
+        n: selectors.read_content(actor, memo, via="page.versions", version=selectors.version_of(memo, n))
         for n in sorted({a, b, current})
     }
     fields = compare(opened[a], opened[b]) if a != b else []
     context = {
         "memo": memo,
         "title": opened[current].title,
-        "history": page_selectors.history(memo),
+        "history": selectors.history(memo),
         "a": a,
         "b": b,
         "changed": [f for f in fields if f.changed],

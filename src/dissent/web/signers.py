@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dissent.channel import page_selectors, selectors
+from dissent.channel import selectors
 from dissent.signing import selectors as signing_selectors
 from dissent.signing.models import SignatureState
 from dissent.web.pages import me, page
@@ -76,7 +76,7 @@ def memo_signers(request: HttpRequest, memo_id: str) -> HttpResponse:
     memo, access = selectors.memo_for(actor, memo_id)
     state = request.GET.get("state", "")
     number = page_number(request.GET.get("page"))
-    title = page_selectors.rows(actor, [memo], via="page.signers")[0].title
+    title = selectors.rows(actor, [memo], via="page.signers")[0].title
     context: dict[str, object] = {"memo": memo, "title": title, "filters": filters(memo.public_id, state)}
     if state and state not in SignatureState.values:
         context["error"] = _("There is no such list of signatures. Choose one of the lists above.")

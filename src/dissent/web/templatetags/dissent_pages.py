@@ -10,10 +10,10 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dissent.channel import page_selectors
 from dissent.notify import selectors as notify_selectors
 from dissent.people.models import User
 from dissent.people.roles import Role
+from dissent.people.selectors import roles_of
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     user = request.user
     assert isinstance(user, User)
-    roles = page_selectors.navigation_roles(user)
+    roles = roles_of(user)  # for the links only; what a person may do is policy.py's question
     section = next((name for prefix, name in SECTIONS if request.path.startswith(prefix)), "")
     return {
         "section": section,
