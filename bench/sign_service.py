@@ -159,7 +159,7 @@ def run() -> dict[str, Any]:
     freeze = time.perf_counter() - start
     memo.refresh_from_db()
     start = time.perf_counter()
-    data = selectors.export_bundle(memo.public_id)
+    data = services.export_bundle_for_operator(memo_id=memo.public_id)
     export = time.perf_counter() - start
     start = time.perf_counter()
     report = verify_bundle(data)

@@ -252,10 +252,10 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
 def cmd_export_bundle(args: argparse.Namespace) -> int:
     setup_django()
     from dissent.errors import DomainError
-    from dissent.signing.selectors import export_bundle
+    from dissent.signing.services import export_bundle_for_operator
 
     try:
-        data = export_bundle(args.memo_id)
+        data = export_bundle_for_operator(memo_id=args.memo_id)
     except DomainError as exc:
         raise CliError(exc.detail) from exc
     if args.output is None:

@@ -216,7 +216,7 @@ def set_target(request: HttpRequest, memo_id: str, payload: TargetIn) -> Signing
     summary="The signed bundle (docs/bundle-format.md); verify it offline with `dissent verify`",
 )
 def get_bundle(request: HttpRequest, memo_id: str) -> HttpResponse:
-    data = selectors.bundle_for(actor(request), memo_id)
+    data = services.export_bundle(actor=actor(request), memo_id=memo_id)
     response = HttpResponse(data, content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="memo-{memo_id}-bundle.json"'
     return response

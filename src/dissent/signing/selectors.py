@@ -24,7 +24,7 @@ from dissent.channel import selectors as channel
 from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.policy import Access
 from dissent.channel.status import MemoStatus
-from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from dissent.errors import Conflict, InvalidInput
 from dissent.paging import window
 from dissent.people import selectors as people
 from dissent.people.models import User
@@ -347,31 +347,3 @@ def bundle_of(memo: Memo) -> bytes:
         receipt_signature=bundle.b64(bytes(receipt.signature)),
     )
     return bundle.encode(document)
-
-
-def bundle_for(actor: User, memo_id: str) -> bytes:
-    """The bundle for someone who sees every signer's name; the export is audited."""
-    memo, access = channel.memo_for(actor, memo_id)
-    if not policy.can_export_bundle(access):
-        raise PermissionDenied(
-            _("Only the receiving office and the distribution may export the bundle: it lists every signer.")
-        )
-    data = bundle_of(memo)
-    record(actor=actor, action="memo.bundle_exported", target=memo, memo_id=memo.public_id)
-    return data
-
-
-def export_bundle(memo_id: str) -> bytes:
-    """The operator's export (``dissent export bundle``): no actor, audited as the system."""
-    memo = Memo.objects.select_related("data_key").filter(public_id=memo_id).first()
-    if memo is None:
-        raise NotFound(_("There is no memo %(id)s.") % {"id": memo_id})
-    data = bundle_of(memo)
-    record(
-        actor=None,
-        action="memo.bundle_exported",
-        target=memo,
-        memo_id=memo.public_id,
-        details={"via": "cli"},
-    )
-    return data

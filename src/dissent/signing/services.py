@@ -391,3 +391,31 @@ def freeze_at_submission(*, memo: Memo, submitted_at: datetime, config: ChannelS
         ),
         created_at=submitted_at,
     )
+
+
+def export_bundle(*, actor: User, memo_id: str) -> bytes:
+    """The bundle, for those who see every signer's name (it lists them all); an audited export."""
+    memo, access = channel.memo_for(actor, memo_id)
+    if not policy.can_export_bundle(access):
+        raise PermissionDenied(
+            _("Only the receiving office and the distribution may export the bundle: it lists every signer.")
+        )
+    data = signing.bundle_of(memo)
+    record(actor=actor, action="memo.bundle_exported", target=memo, memo_id=memo.public_id)
+    return data
+
+
+def export_bundle_for_operator(*, memo_id: str) -> bytes:
+    """The operator's export (``dissent export bundle``): no actor, audited as the system."""
+    memo = Memo.objects.select_related("data_key").filter(public_id=memo_id).first()
+    if memo is None:
+        raise NotFound(_("There is no memo %(id)s.") % {"id": memo_id})
+    data = signing.bundle_of(memo)
+    record(
+        actor=None,
+        action="memo.bundle_exported",
+        target=memo,
+        memo_id=memo.public_id,
+        details={"via": "cli"},
+    )
+    return data
