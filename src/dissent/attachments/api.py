@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from dissent.api.auth import actor
-from dissent.attachments import services
+from dissent.attachments import selectors, services
 from dissent.attachments.models import Attachment
 
 router = Router(tags=["attachments"])
@@ -52,13 +52,13 @@ def out(a: Attachment, name: str) -> AttachmentOut:
 
 @router.get("/memos/{memo_id}/attachments", response=AttachmentList, summary="Files of a memo")
 def list_attachments(request: HttpRequest, memo_id: str) -> AttachmentList:
-    items = [out(a, name) for a, name in services.visible_attachments(actor(request), memo_id)]
+    items = [out(a, name) for a, name in selectors.visible_attachments(actor(request), memo_id)]
     return AttachmentList(items=items, count=len(items))
 
 
 @router.get("/memos/{memo_id}/attachments/{attachment_id}", summary="Download a file (audited)")
 def download(request: HttpRequest, memo_id: str, attachment_id: str) -> HttpResponse:
-    opened = services.open_attachment(actor=actor(request), memo_id=memo_id, attachment_id=attachment_id)
+    opened = selectors.open_attachment(actor=actor(request), memo_id=memo_id, attachment_id=attachment_id)
     response = HttpResponse(opened.content, content_type=opened.content_type)
     response["Content-Disposition"] = (
         content_disposition_header(as_attachment=True, filename=opened.filename) or ""

@@ -1,4 +1,4 @@
-"""Attaching files to memos and messages, and reading them back — both audited.
+"""Attaching files to memos and messages (reading them back is attachments/selectors.py's).
 
 The memo's drafters attach supporting files while the text can still change; in the
 conversation, each author attaches to their own message. Attachments are supporting
@@ -6,8 +6,6 @@ material: signatures cover the memo's text, not its files (docs/channel.md).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -29,13 +27,6 @@ HEAD_BYTES = 8192
 class TooLarge(DomainError):
     code = "too_large"
     status = 413
-
-
-@dataclass(frozen=True)
-class OpenedAttachment:
-    filename: str
-    content_type: str
-    content: bytes
 
 
 def refuse(exc: FileRefused, size: int) -> DomainError:
@@ -96,36 +87,3 @@ def attach_file(
             },
         )
     return attachment, checked.filename
-
-
-def visible_attachments(actor: User, memo_id: str) -> list[tuple[Attachment, str]]:
-    """(attachment, file name) the actor may see; message files only for those in the conversation."""
-    memo, access = selectors.memo_for(actor, memo_id)
-    rows = Attachment.objects.filter(memo=memo)
-    if not policy.can_read_thread(access):
-        rows = rows.filter(message__isnull=True)
-    return [(a, vault.open_text(memo.data_key, bytes(a.filename), aad=a.aad("name"))) for a in rows]
-
-
-def open_attachment(*, actor: User, memo_id: str, attachment_id: str) -> OpenedAttachment:
-    """The file for download; recorded as ``attachment.downloaded``."""
-    memo, access = selectors.memo_for(actor, memo_id)
-    attachment = Attachment.objects.filter(memo=memo, public_id=attachment_id).first()
-    if attachment is None or (attachment.message_id is not None and not policy.can_read_thread(access)):
-        raise NotFound()
-    attachment.memo = memo
-    opened = OpenedAttachment(
-        filename=vault.open_text(memo.data_key, bytes(attachment.filename), aad=attachment.aad("name")),
-        content_type=attachment.content_type,
-        content=vault.open_sealed(
-            memo.data_key, bytes(attachment.content), aad=attachment.aad("content").encode("utf-8")
-        ),
-    )
-    record(
-        actor=actor,
-        action="attachment.downloaded",
-        target=attachment,
-        memo_id=memo.public_id,
-        details={"size": attachment.size},
-    )
-    return opened
