@@ -10,14 +10,13 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
 
-from dissent import rows
 from dissent.errors import InvalidInput, NotFound
+from dissent.people import sql
 from dissent.people.directory import (
     DirectoryFileError,
     PersonRow,
@@ -206,20 +205,7 @@ def revoke_tokens(*, tokens: Iterable[ApiToken]) -> int:
 
 
 def authenticate_token(token: str) -> User | None:
-    """The active person behind a bearer token, or None. One indexed lookup, no slow hash.
-
-    Plain SQL read into a User (dissent/rows.py): it runs on every API request, and
-    compiling it through the ORM cost six times as much (0.34 ms against 0.06 ms).
-    """
+    """The active person behind a bearer token, or None. One indexed lookup, no slow hash."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    return rows.fetch_one(User, token_sql(), [token_digest(token)], alias="u")
-
-
-@cache
-def token_sql() -> str:
-    columns, _names = rows.select_list(User, "u")
-    return (
-        f"SELECT {columns} FROM {rows.table(User)} u JOIN {rows.table(ApiToken)} t ON t.user_id = u.id "  # noqa: S608
-        "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
-    )
+    return sql.person_by_token_digest(token_digest(token))
