@@ -80,7 +80,7 @@ def test_an_unexpected_failure_is_a_json_500_without_internals(
     def explode(person: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("dissent.people.api.selectors.with_directory", explode)
+    monkeypatch.setattr("dissent.api.people.selectors.with_directory", explode)
     client = Client(raise_request_exception=False)
     response = client.get("/api/v1/me", headers=bearer(token_for(org.drafter)))
     assert response.status_code == 500

@@ -1,15 +1,19 @@
-"""The JSON API v1: one NinjaAPI, each app contributing its own router."""
+"""The JSON API v1: one NinjaAPI, a router for each part of the contract (design/api-contract.md).
+
+The routers live here, not in the apps they call: an API operation is an entry point like a
+page or a command, above every app it uses (docs/architecture.md, "Layers").
+"""
 
 from ninja import NinjaAPI
 
 from dissent.api import errors
+from dissent.api.attachments import router as attachments_router
+from dissent.api.audit import router as audit_router
 from dissent.api.auth import API_AUTH
+from dissent.api.memos import router as channel_router
+from dissent.api.people import router as people_router
 from dissent.api.renderer import ApiRenderer
-from dissent.attachments.api import router as attachments_router
-from dissent.audit.api import router as audit_router
-from dissent.channel.api import router as channel_router
-from dissent.people.api import router as people_router
-from dissent.signing.api import router as signing_router
+from dissent.api.signing import router as signing_router
 
 api = NinjaAPI(
     title="Dissent Channel API",

@@ -1,4 +1,4 @@
-"""The channel's pages. The JSON API mirrors them under /api/v1/ (channel/api.py)."""
+"""The channel's pages. The JSON API mirrors them under /api/v1/ (api/memos.py)."""
 
 from django.urls import path
 

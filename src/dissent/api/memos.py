@@ -250,20 +250,35 @@ def add_drafter(request: HttpRequest, memo_id: str, payload: EmailIn) -> Status[
     return Status(201, PersonRef(id=str(drafter.user.pk), name=drafter.user.name))
 
 
-def transition_endpoint(path: str, summary: str, func_name: str) -> None:
-    def endpoint(request: HttpRequest, memo_id: str) -> MemoOut:
-        memo = getattr(services, func_name)(actor=actor(request), memo_id=memo_id)
-        return fresh(request, memo, f"api.{path}")
-
-    endpoint.__name__ = func_name
-    router.post(f"/memos/{{memo_id}}/{path}", response=MemoOut, summary=summary)(endpoint)
+@router.post("/memos/{memo_id}/circulate", response=MemoOut, summary="Open for co-signatures")
+def circulate(request: HttpRequest, memo_id: str) -> MemoOut:
+    return fresh(request, services.circulate_memo(actor=actor(request), memo_id=memo_id), "api.circulate")
 
 
-transition_endpoint("circulate", "Open for co-signatures", "circulate_memo")
-transition_endpoint("submit", "Submit to the receiving office; deadline clocks start", "submit_memo")
-transition_endpoint("withdraw", "Withdraw (drafters, before the response)", "withdraw_memo")
-transition_endpoint("acknowledge", "Acknowledge receipt (office)", "acknowledge_memo")
-transition_endpoint("close", "Close after the response (office)", "close_memo")
+@router.post(
+    "/memos/{memo_id}/submit",
+    response=MemoOut,
+    summary="Submit to the receiving office; deadline clocks start",
+)
+def submit(request: HttpRequest, memo_id: str) -> MemoOut:
+    return fresh(request, services.submit_memo(actor=actor(request), memo_id=memo_id), "api.submit")
+
+
+@router.post(
+    "/memos/{memo_id}/withdraw", response=MemoOut, summary="Withdraw (drafters, before the response)"
+)
+def withdraw(request: HttpRequest, memo_id: str) -> MemoOut:
+    return fresh(request, services.withdraw_memo(actor=actor(request), memo_id=memo_id), "api.withdraw")
+
+
+@router.post("/memos/{memo_id}/acknowledge", response=MemoOut, summary="Acknowledge receipt (office)")
+def acknowledge(request: HttpRequest, memo_id: str) -> MemoOut:
+    return fresh(request, services.acknowledge_memo(actor=actor(request), memo_id=memo_id), "api.acknowledge")
+
+
+@router.post("/memos/{memo_id}/close", response=MemoOut, summary="Close after the response (office)")
+def close(request: HttpRequest, memo_id: str) -> MemoOut:
+    return fresh(request, services.close_memo(actor=actor(request), memo_id=memo_id), "api.close")
 
 
 @router.post(
