@@ -42,7 +42,7 @@ def test_a_date_range_that_ends_before_it_starts_is_a_form_error(org: Personas) 
 
 
 def test_long_trails_are_paginated(chain: list[AuditEvent], org: Personas, settings) -> None:
-    from dissent.audit import views
+    from dissent.web import audit as views
 
     views.PER_PAGE, saved = 2, views.PER_PAGE
     try:

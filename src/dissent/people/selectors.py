@@ -59,6 +59,11 @@ def person_by_email(email: str) -> User:
     return user
 
 
+def person_id_by_email(email: str) -> int | None:
+    """Anyone who is or was in the directory, active or not: the audit trail names both."""
+    return User.objects.filter(email=normalize_email(email)).values_list("pk", flat=True).first()
+
+
 def people_by_email(emails: Sequence[str]) -> set[int]:
     """The active people with these addresses; InvalidInput naming the addresses nobody has."""
     wanted = {normalize_email(e) for e in emails}

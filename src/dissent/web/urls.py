@@ -2,7 +2,13 @@
 
 from django.urls import path
 
-from dissent.web import inbox, memos, office, signers, signing
+from dissent.web import audit, inbox, memos, office, signers, signing
+
+# The auditors' pages, included under /audit/ with the namespace "audit".
+audit_urlpatterns = [
+    path("", audit.trail, name="trail"),
+    path("export.csv", audit.export_csv, name="export"),
+]
 
 urlpatterns = [
     path("memos/", memos.memo_list, name="memos"),

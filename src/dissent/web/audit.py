@@ -22,9 +22,9 @@ from django.views.decorators.http import require_GET
 
 from dissent.audit import selectors, services
 from dissent.audit.actions import describe
-from dissent.audit.forms import TrailFilterForm
 from dissent.audit.models import AuditEvent
 from dissent.people.models import User
+from dissent.web.trail_form import TrailFilterForm
 
 PER_PAGE = 50
 CSV_COLUMNS = (
@@ -56,7 +56,7 @@ def trail(request: HttpRequest) -> HttpResponse:
     form = TrailFilterForm(request.GET or None)
     context: dict[str, object] = {"form": form, "actions": TrailFilterForm.action_codes()}
     if form.is_bound and not form.is_valid():
-        return render(request, "audit/trail.html", context, status=400)
+        return render(request, "web/audit/trail.html", context, status=400)
     filters = form.filters() if form.is_bound else selectors.TrailFilters()
     with transaction.atomic():
         events = selectors.trail(reader=reader, filters=filters)
@@ -71,7 +71,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         ],
         "query": query_without_page(request),
     }
-    return render(request, "audit/trail.html", context)
+    return render(request, "web/audit/trail.html", context)
 
 
 @require_GET
@@ -81,7 +81,7 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     reader = auditor(request)
     form = TrailFilterForm(request.GET)
     if not form.is_valid():
-        return render(request, "audit/trail.html", {"form": form}, status=400)
+        return render(request, "web/audit/trail.html", {"form": form}, status=400)
     filters = form.filters()
     with transaction.atomic():
         events = selectors.trail(reader=reader, filters=filters)

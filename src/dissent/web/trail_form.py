@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dissent.audit.actions import ACTIONS
 from dissent.audit.selectors import TrailFilters
-from dissent.people.models import User, normalize_email
+from dissent.people.selectors import person_id_by_email
 
 
 class TrailFilterForm(forms.Form):
@@ -28,7 +28,7 @@ class TrailFilterForm(forms.Form):
             return None
         if value.isdigit():
             return int(value)
-        person = User.objects.filter(email=normalize_email(value)).values_list("pk", flat=True).first()
+        person = person_id_by_email(value)
         if person is None:
             raise forms.ValidationError(_("Nobody with this e-mail address is in the directory."))
         return person
