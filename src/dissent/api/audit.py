@@ -7,11 +7,11 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from dissent.audit import selectors, services
 from dissent.audit.models import AuditEvent
-from dissent.paging import window
+from dissent.bounds import MAX_ID, window
 
 router = Router(tags=["audit"])
 
@@ -20,7 +20,7 @@ MAX_LIMIT = 500
 
 class TrailQuery(Schema):
     memo: str = ""
-    actor: int | None = None
+    actor: int | None = Field(None, ge=1, le=MAX_ID)
     action: str = ""
     since: datetime | None = None
     until: datetime | None = None

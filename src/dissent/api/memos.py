@@ -9,13 +9,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from dissent.api.auth import actor
+from dissent.bounds import window
 from dissent.channel import policy, selectors, services
 from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.status import OFFICE_DEADLINE, MemoStatus
 from dissent.channel.views_data import MemoView, memo_view, memo_views, thread
 from dissent.channel.visibility import standing_of
 from dissent.errors import NotFound
-from dissent.paging import window
 
 router = Router(tags=["memos"])
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from dissent.attachments.files import FileRefused, check_file
 from dissent.attachments.models import Attachment
 from dissent.audit.services import record
+from dissent.bounds import parse_id
 from dissent.channel import policy, selectors
 from dissent.channel.models import Message
 from dissent.channel.status import CONVERSING, EDITABLE
@@ -58,7 +59,8 @@ def attach_file(
             if memo.status not in EDITABLE:
                 raise Conflict(_("Files can be attached to the memo only before it is submitted."))
         else:
-            message = Message.objects.filter(memo=memo, pk=message_id if message_id.isdigit() else -1).first()
+            message_pk = parse_id(message_id)
+            message = Message.objects.filter(memo=memo, pk=message_pk).first() if message_pk else None
             if message is None or not policy.can_read_thread(access):
                 raise NotFound()
             if message.author_id != actor.pk:

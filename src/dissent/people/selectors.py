@@ -50,6 +50,15 @@ def heads_of(units: Iterable[Unit]) -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True))
 
 
+def person_by_id(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
+def emails_by_id(ids: Iterable[int | None]) -> dict[int, str]:
+    """E-mail addresses of these people, active or not (the audit trail names both)."""
+    return dict(User.objects.filter(pk__in={pk for pk in ids if pk is not None}).values_list("pk", "email"))
+
+
 def person_by_email(email: str) -> User:
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is None:

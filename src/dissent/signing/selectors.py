@@ -20,12 +20,12 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 
 from dissent.audit.services import record
+from dissent.bounds import window
 from dissent.channel import selectors as channel
 from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.policy import Access
 from dissent.channel.status import MemoStatus
 from dissent.errors import Conflict, InvalidInput
-from dissent.paging import window
 from dissent.people import selectors as people
 from dissent.people.models import User
 from dissent.signing import bundle, policy, sql

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from nacl.signing import SigningKey
 
 from dissent.audit.services import new_event, record
+from dissent.bounds import parse_id
 from dissent.channel import selectors as channel
 from dissent.channel.models import ChannelSettings, Memo, MemoVersion
 from dissent.channel.status import SUBMITTED_STATES, MemoStatus
@@ -317,9 +318,8 @@ def ensure_public_key(*, person_id: str) -> bytes:
     Making it on request means that a key's existence says nothing about whether its owner
     has ever signed anything.
     """
-    if not person_id.isdigit():
-        raise NotFound()
-    person = User.objects.filter(pk=int(person_id)).first()
+    pk = parse_id(person_id)
+    person = None if pk is None else people.person_by_id(pk)
     if person is None:
         raise NotFound()
     return bytes(keys.ensure_key(person).public_key)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from dissent.audit import selectors, services
 from dissent.audit.actions import describe
 from dissent.audit.models import AuditEvent
+from dissent.people import selectors as people
 from dissent.people.models import User
 from dissent.web.trail_form import TrailFilterForm
 
@@ -62,7 +63,7 @@ def trail(request: HttpRequest) -> HttpResponse:
         events = selectors.trail(reader=reader, filters=filters)
         page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
         services.note_trail_read(reader=reader, filters=filters.details() | {"page": page.number})
-    emails = dict(User.objects.filter(pk__in={e.actor_id for e in page}).values_list("pk", "email"))
+    emails = people.emails_by_id(e.actor_id for e in page)
     context |= {
         "page": page,
         "rows": [
@@ -114,7 +115,7 @@ def csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
 
 
 def csv_chunk(writer: Any, events: list[AuditEvent]) -> Iterator[str]:
-    emails = dict(User.objects.filter(pk__in={e.actor_id for e in events}).values_list("pk", "email"))
+    emails = people.emails_by_id(e.actor_id for e in events)
     for event in events:
         yield writer.writerow(
             [

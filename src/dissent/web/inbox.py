@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dissent.bounds import parse_id
 from dissent.notify import selectors, services
 from dissent.notify.kinds import text_for
 from dissent.web.forms import PreferenceForm
@@ -35,7 +36,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @page
 def mark_read(request: HttpRequest) -> HttpResponse:
     """The items named (``notification``), or with ``all`` everything unread."""
-    named = [int(n) for n in request.POST.getlist("notification") if n.isdigit()]
+    named = [pk for n in request.POST.getlist("notification") if (pk := parse_id(n)) is not None]
     ids = None if "all" in request.POST else named
     services.mark_read(user=me(request), notification_ids=ids)
     return redirect("inbox")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from dissent.bounds import parse_id
 from dissent.channel import policy, selectors, services
 from dissent.channel.models import Memo
 from dissent.errors import NotFound, PermissionDenied
@@ -150,9 +151,10 @@ def memo_detail(request: HttpRequest, memo_id: str) -> HttpResponse:
 def version_number(value: str | None, default: int) -> int:
     if value is None or value == "":
         return default
-    if not value.isdigit():
+    number = parse_id(value)
+    if number is None:
         raise NotFound()
-    return int(value)
+    return number
 
 
 @page

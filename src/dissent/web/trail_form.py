@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dissent.audit.actions import ACTIONS
 from dissent.audit.selectors import TrailFilters
+from dissent.bounds import parse_id
 from dissent.people.selectors import person_id_by_email
 
 
@@ -26,8 +27,10 @@ class TrailFilterForm(forms.Form):
         value = self.cleaned_data["actor"].strip()
         if not value:
             return None
-        if value.isdigit():
-            return int(value)
+        if value.isascii() and value.isdigit():
+            if (pk := parse_id(value)) is None:
+                raise forms.ValidationError(_("Nobody has this id."))
+            return pk
         person = person_id_by_email(value)
         if person is None:
             raise forms.ValidationError(_("Nobody with this e-mail address is in the directory."))
