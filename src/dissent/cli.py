@@ -222,7 +222,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from dissent.audit.checkpoints import sign_head
     from dissent.audit.services import seal_pending
     from dissent.audit.verify import verify_chain
-    from dissent.signing.canonical import canonical_json
+    from dissent.proof.canonical import canonical_json
 
     seal_pending()
     report = verify_chain(workers=None)
@@ -271,7 +271,7 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Offline on purpose: Django is never set up and nothing but the file is read."""
-    from dissent.signing.verify import verify_bundle
+    from dissent.proof.verify import verify_bundle
 
     try:
         data = Path(args.file).read_bytes()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dissent.audit.models import GENESIS_HASH, AuditEvent
 from dissent.audit.services import chain_hash, link_hash, payload, record, seal_pending
 from dissent.audit.verify import verify_chain
-from dissent.signing.canonical import canonical_json
+from dissent.proof.canonical import canonical_json
 from tests.conftest import Personas
 
 

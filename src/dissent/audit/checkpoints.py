@@ -23,7 +23,7 @@ from nacl.signing import VerifyKey
 
 from dissent.audit.models import GENESIS_HASH, ChainHead
 from dissent.errors import InvalidInput
-from dissent.signing.canonical import canonical_json
+from dissent.proof.canonical import canonical_json
 from dissent.vault.server_key import server_signing_key
 
 

@@ -16,7 +16,7 @@ from dissent import rows
 from dissent.audit.actions import AUDIT_EXPORTED, AUDIT_READ
 from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
 from dissent.audit.sealer import Sealer
-from dissent.signing.canonical import canonical_json, sha256_hex
+from dissent.proof.canonical import canonical_json, sha256_hex
 
 # The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
 PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")

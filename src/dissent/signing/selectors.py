@@ -27,7 +27,8 @@ from dissent.channel.status import MemoStatus
 from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dissent.people.models import Unit, User
 from dissent.people.roles import UnitKind
-from dissent.signing import bundle, policy, sql
+from dissent.proof import bundle
+from dissent.signing import policy, sql
 from dissent.signing.models import (
     Invitation,
     OfficeReceipt,

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dissent.signing import bundle
-from dissent.signing.canonical import canonical_json, sha256_hex
-from dissent.signing.verify import verify_bundle
-from tests.signing.sample import SERVER_KEY, sample_bundle
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json, sha256_hex
+from dissent.proof.verify import verify_bundle
+from tests.proof.sample import SERVER_KEY, sample_bundle
 
 GOOD = bundle.encode(sample_bundle())
 

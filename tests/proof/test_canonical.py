@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dissent.signing.canonical import canonical_json
+from dissent.proof.canonical import canonical_json
 
 
 def test_keys_are_sorted_and_separators_compact() -> None:

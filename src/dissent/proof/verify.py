@@ -19,8 +19,8 @@ from typing import Any
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from dissent.signing import bundle
-from dissent.signing.canonical import canonical_json, sha256_hex
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json, sha256_hex
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 TOP_FIELDS = ("format", "memo_id", "receipt", "signatures", "version")
