@@ -109,6 +109,15 @@ def test_pretty_printed_is_not_the_bundle() -> None:
     assert wheres(pretty) == ["file"]
 
 
+def test_a_lone_surrogate_is_named_as_such() -> None:
+    data = GOOD.replace(b"Keep it separate.", b"Keep it \\ud800separate.")
+    report = verify_bundle(data)
+    assert [str(f) for f in report.failures] == [
+        "file: cannot be put in canonical form: "
+        "canonical JSON refuses U+D800: a lone surrogate (half of a UTF-16 pair) has no UTF-8 form"
+    ]
+
+
 @pytest.mark.parametrize(
     "data",
     [

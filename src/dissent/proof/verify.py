@@ -116,8 +116,11 @@ def verify_bundle(data: bytes, *, server_key: str | None = None) -> Report:
         return report
     try:
         canonical = bundle.encode(parsed)
-    except (TypeError, ValueError, RecursionError):
+    except (TypeError, RecursionError):
         report.fail("file", "holds values canonical JSON does not allow (numbers must be integers)")
+        return report
+    except ValueError as exc:
+        report.fail("file", f"cannot be put in canonical form: {exc}")
         return report
     if canonical != data:
         at = next((i for i, (a, b) in enumerate(zip(canonical, data, strict=False)) if a != b), None)
