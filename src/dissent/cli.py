@@ -12,11 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dissent.people.columns import PEOPLE_COLUMNS, UNIT_COLUMNS
+
 DEFAULT_WORKERS = 2  # web worker processes of `dissent serve` (docs/benchmarks.md, "Over HTTP")
 
 EXIT_BAD_INPUT = 2
-UNIT_COLUMNS = ("code", "name", "parent_code", "kind")
-PEOPLE_COLUMNS = ("email", "name", "units", "roles", "eligible", "language")
 
 
 class CliError(Exception):
@@ -318,10 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
     p.set_defaults(func=cmd_demo)
 
-    for kind, columns in (
-        ("units", "code,name,parent_code,kind"),
-        ("people", "email,name,units,roles,eligible,language"),
-    ):
+    for kind, columns in (("units", UNIT_COLUMNS), ("people", PEOPLE_COLUMNS)):
         group = sub.add_parser(kind, help=f"{kind} directory commands: import FILE.csv").add_subparsers(
             dest="action", metavar="ACTION", required=True
         )
