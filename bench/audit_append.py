@@ -34,8 +34,9 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from dissent.audit.models import AuditEvent, ChainHead
-from dissent.audit.services import SEALER, chain_hash, record, seal_in_background, seal_pending
+from dissent.audit.services import SEALER, record, seal_in_background, seal_pending
 from dissent.audit.verify import verify_chain
+from dissent.proof.chain import chain_hash
 
 WRITERS = (1, 4, 16)
 SECONDS = 2.0

@@ -19,10 +19,10 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
-from dissent.audit.services import PAYLOAD_FIELDS, link_hash, payload
+from dissent.audit.models import AuditEvent, ChainHead
 from dissent.audit.verify import CHUNK, rows, verify_chain
-from dissent.signing.canonical import canonical_json
+from dissent.proof.canonical import canonical_json
+from dissent.proof.chain import GENESIS_HASH, PAYLOAD_FIELDS, link_hash, payload
 
 EVENTS = 1_000_000
 BATCH = 20_000

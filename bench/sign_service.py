@@ -30,8 +30,8 @@ from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.views_data import memo_view
 from dissent.people.models import Membership, Unit, User
 from dissent.people.roles import UnitKind
+from dissent.proof.verify import verify_bundle
 from dissent.signing import selectors, services
-from dissent.signing.verify import verify_bundle
 
 SIGNERS = 10_000
 BUREAUS = 20

@@ -34,6 +34,18 @@ def test_help_lists_the_contract_commands(capsys: pytest.CaptureFixture[str]) ->
         assert f"    {command} " in out
 
 
+@pytest.mark.parametrize(
+    ("kind", "columns"),
+    [("units", "code,name,parent_code,kind"), ("people", "email,name,units,roles,eligible,language")],
+)
+def test_import_help_names_the_csv_columns(
+    kind: str, columns: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        cli.main([kind, "--help"])
+    assert f"columns {columns}" in " ".join(capsys.readouterr().out.split())
+
+
 def test_unknown_option_exits_2_with_a_message(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         cli.main(["people", "import", "x.csv", "--frobnicate"])

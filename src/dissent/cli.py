@@ -12,11 +12,11 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from dissent.people.columns import PEOPLE_COLUMNS, UNIT_COLUMNS
+
 DEFAULT_WORKERS = 2  # web worker processes of `dissent serve` (docs/benchmarks.md, "Over HTTP")
 
 EXIT_BAD_INPUT = 2
-UNIT_COLUMNS = ("code", "name", "parent_code", "kind")
-PEOPLE_COLUMNS = ("email", "name", "units", "roles", "eligible", "language")
 
 
 class CliError(Exception):
@@ -222,7 +222,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from dissent.audit.checkpoints import sign_head
     from dissent.audit.services import seal_pending
     from dissent.audit.verify import verify_chain
-    from dissent.signing.canonical import canonical_json
+    from dissent.proof.canonical import canonical_json
 
     seal_pending()
     report = verify_chain(workers=None)
@@ -271,7 +271,7 @@ def cmd_export_bundle(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     """Offline on purpose: Django is never set up and nothing but the file is read."""
-    from dissent.signing.verify import verify_bundle
+    from dissent.proof.verify import verify_bundle
 
     try:
         data = Path(args.file).read_bytes()
@@ -318,10 +318,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="load the demo data and stop")
     p.set_defaults(func=cmd_demo)
 
-    for kind, columns in (
-        ("units", "code,name,parent_code,kind"),
-        ("people", "email,name,units,roles,eligible,language"),
-    ):
+    for kind, columns in (("units", UNIT_COLUMNS), ("people", PEOPLE_COLUMNS)):
         group = sub.add_parser(kind, help=f"{kind} directory commands: import FILE.csv").add_subparsers(
             dest="action", metavar="ACTION", required=True
         )

@@ -12,7 +12,7 @@ from nacl.signing import SigningKey
 from dissent import cli
 from dissent.audit.models import AuditEvent
 from dissent.audit.services import record
-from dissent.signing.canonical import canonical_json
+from dissent.proof.canonical import canonical_json
 from tests.audit.conftest import Tamper
 from tests.conftest import Personas
 

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections, transaction
 
-from dissent.audit.models import GENESIS_HASH, AuditEvent
+from dissent.audit.models import AuditEvent
 from dissent.audit.services import record
 from dissent.audit.verify import slices, verify_chain
+from dissent.proof.chain import GENESIS_HASH
 from tests.audit.conftest import Tamper
 from tests.conftest import Personas
 

@@ -11,9 +11,9 @@ from dissent import cli
 from dissent.audit.models import AuditEvent
 from dissent.channel.models import ChannelSettings
 from dissent.notify.models import Notification
-from dissent.signing import bundle
+from dissent.proof import bundle
+from dissent.proof.verify import verify_bundle
 from dissent.signing.models import OfficeReceipt
-from dissent.signing.verify import verify_bundle
 from tests.channel.helpers import Api
 from tests.conftest import Personas
 from tests.signing.helpers import circulating_memo, sign

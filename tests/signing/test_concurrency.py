@@ -14,9 +14,9 @@ from nacl.signing import VerifyKey
 from dissent.channel import services as channel
 from dissent.channel.models import Memo
 from dissent.people.models import User
-from dissent.signing import bundle
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json
 from dissent.signing import services as signing
-from dissent.signing.canonical import canonical_json
 from dissent.signing.models import Signature
 from dissent.signing.selectors import SignatureReceipt
 from tests.conftest import Personas

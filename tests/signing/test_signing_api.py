@@ -19,8 +19,8 @@ from dissent.audit.verify import verify_chain
 from dissent.channel.models import Memo
 from dissent.notify.models import Notification
 from dissent.people.models import User
+from dissent.proof.canonical import canonical_json
 from dissent.signing import selectors
-from dissent.signing.canonical import canonical_json
 from dissent.signing.models import Invitation, PersonKey, Signature
 from tests.channel.helpers import Api, new_memo
 from tests.conftest import Personas

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from dissent.people import selectors
-from dissent.signing.bundle import b64
+from dissent.proof.bundle import b64
 from dissent.signing.keys import public_key_of
 
 router = Router(tags=["people"])

@@ -10,7 +10,8 @@ from ninja import Field, Router, Schema, Status
 from dissent.api.auth import actor
 from dissent.channel import selectors as channel
 from dissent.people.reauth import ensure_recent_authentication
-from dissent.signing import bundle, selectors, services
+from dissent.proof import bundle
+from dissent.signing import selectors, services
 from dissent.signing.selectors import SignatureReceipt
 from dissent.vault.server_key import server_signing_key
 

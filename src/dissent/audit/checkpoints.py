@@ -18,12 +18,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from nacl.exceptions import BadSignatureError
-from nacl.signing import VerifyKey
 
-from dissent.audit.models import GENESIS_HASH, ChainHead
+from dissent.audit.models import ChainHead
 from dissent.errors import InvalidInput
-from dissent.signing.canonical import canonical_json
+from dissent.proof.bundle import b64
+from dissent.proof.canonical import canonical_json
+from dissent.proof.chain import GENESIS_HASH, checkpoint_statement
+from dissent.proof.verify import signature_holds
 from dissent.vault.server_key import server_signing_key
 
 
@@ -36,14 +37,10 @@ class Checkpoint:
     signature: bytes
 
     def signed_part(self) -> dict[str, Any]:
-        return {"seq": self.seq, "hash": self.hash, "at": self.at}
+        return checkpoint_statement(seq=self.seq, hash=self.hash, at=self.at)
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            **self.signed_part(),
-            "public_key": base64.b64encode(self.public_key).decode("ascii"),
-            "signature": base64.b64encode(self.signature).decode("ascii"),
-        }
+        return {**self.signed_part(), "public_key": b64(self.public_key), "signature": b64(self.signature)}
 
 
 def sign_head() -> Checkpoint:
@@ -60,7 +57,7 @@ def sign_head() -> Checkpoint:
         seq, digest = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first() or (0, GENESIS_HASH)
     key = server_signing_key()
     at = timezone.now().isoformat(timespec="seconds")
-    signature = key.sign(canonical_json({"seq": seq, "hash": digest, "at": at})).signature
+    signature = key.sign(canonical_json(checkpoint_statement(seq=seq, hash=digest, at=at))).signature
     return Checkpoint(seq=seq, hash=digest, at=at, public_key=bytes(key.verify_key), signature=signature)
 
 
@@ -96,10 +93,8 @@ def signature_problem(checkpoint: Checkpoint) -> str | None:
     """Why the checkpoint was not signed by this server, or None when it was."""
     if checkpoint.public_key != bytes(server_signing_key().verify_key):
         return "the checkpoint was signed with another key than this server's"
-    try:
-        VerifyKey(checkpoint.public_key).verify(
-            canonical_json(checkpoint.signed_part()), checkpoint.signature
-        )
-    except BadSignatureError:
+    if not signature_holds(
+        checkpoint.public_key, canonical_json(checkpoint.signed_part()), checkpoint.signature
+    ):
         return "the checkpoint's signature does not verify"
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-GENESIS_HASH = "0" * 64
+from dissent.proof.chain import GENESIS_HASH
 
 
 class AuditEvent(models.Model):

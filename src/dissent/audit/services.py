@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import atexit
-import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any, TypedDict, Unpack
 
@@ -14,76 +12,17 @@ from django.utils import timezone
 
 from dissent import rows
 from dissent.audit.actions import AUDIT_EXPORTED, AUDIT_READ
-from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
+from dissent.audit.models import AuditEvent, ChainHead
 from dissent.audit.sealer import Sealer
-from dissent.signing.canonical import canonical_json, sha256_hex
+from dissent.proof.canonical import canonical_json
+from dissent.proof.chain import GENESIS_HASH, PAYLOAD_FIELDS, link_hash, stored_payload
 
-# The columns the hash covers, in the order ``payload()`` takes them; verify reads rows in this order.
-PAYLOAD_FIELDS = ("seq", "at", "actor_id", "action", "object_type", "object_id", "memo_id", "details")
 SEAL_BATCH = 1_000
 SEAL_LOCK = int.from_bytes(b"dsn-seal")  # PostgreSQL advisory lock key, one for the whole chain
 # Keys that would put what a memo says in front of auditors; record() refuses them.
 CONTENT_KEYS = frozenset(
     {"title", "body", "text", "content", "summary", "recommendation", "message", "subject", "comment"}
 )
-
-
-def payload(
-    seq: int,
-    at: datetime,
-    actor_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    memo_id: str,
-    details: dict[str, Any],
-) -> dict[str, Any]:
-    """The event as hashed. Positional, so that verify can pass a database row straight in."""
-    return {
-        "seq": seq,
-        "at": at.isoformat(),
-        "actor_id": actor_id,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "memo_id": memo_id,
-        "details": details,
-    }
-
-
-def stored_payload(
-    seq: int,
-    at: datetime,
-    actor_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    memo_id: str,
-    details: Any,
-) -> bytes:
-    """The canonical event from raw database values, as the sealer and verify read them.
-
-    Raw rows skip the ORM's converters (most of the cost of reading): SQLite gives naive
-    UTC times, and both databases give ``details`` as JSON text.
-    """
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    if not isinstance(details, dict):
-        details = json.loads(details)
-    return canonical_json(payload(seq, at, actor_id, action, object_type, object_id, memo_id, details))
-
-
-def event_payload(event: AuditEvent) -> dict[str, Any]:
-    return payload(*(getattr(event, field) for field in PAYLOAD_FIELDS))
-
-
-def link_hash(prev_hash: str, canonical_event: bytes) -> str:
-    """SHA-256 over the previous hash (64 ASCII hex digits) followed by the canonical event."""
-    return sha256_hex(prev_hash.encode("ascii") + canonical_event)
-
-
-def chain_hash(prev_hash: str, event: AuditEvent) -> str:
-    return link_hash(prev_hash, canonical_json(event_payload(event)))
 
 
 def refuse_content(details: Any) -> None:
@@ -274,7 +213,7 @@ def seal_batch(*, batch: int, durable: bool = True) -> list[tuple[int, str, str,
         sealed = []
         for event_id, *stored in cursor.fetchall():
             seq += 1
-            digest = link_hash(prev, stored_payload(seq, *stored))
+            digest = link_hash(prev, stored_payload((seq, *stored)))
             sealed.append((seq, prev, digest, event_id))
             prev = digest
         if sealed:

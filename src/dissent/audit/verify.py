@@ -24,8 +24,8 @@ from django.db.models import Count, Min
 from django.utils import timezone
 from psycopg.types.datetime import TimestamptzLoader
 
-from dissent.audit.models import GENESIS_HASH, AuditEvent, ChainHead
-from dissent.audit.services import PAYLOAD_FIELDS, link_hash, stored_payload
+from dissent.audit.models import AuditEvent, ChainHead
+from dissent.proof.chain import GENESIS_HASH, PAYLOAD_FIELDS, link_hash, stored_payload
 
 CHUNK = 5_000
 # Events are sealed right after their transaction commits; one older than this was not.
@@ -132,7 +132,7 @@ def walk(first: int, last: int | None, pins: Pins) -> Report:
             return Report(expected - 1, prev, Broken(expected, reason))
         if row[8] != prev:
             return Report(seq - 1, prev, Broken(seq, f"its prev_hash is not the hash of event {seq - 1}"))
-        if link_hash(prev, stored_payload(*row[:8])) != row[9]:
+        if link_hash(prev, stored_payload(row[:8])) != row[9]:
             return Report(seq - 1, prev, Broken(seq, "its content does not match its hash"))
         if seq in pins and pins[seq][0] != row[9]:
             return Report(seq - 1, prev, Broken(seq, f"its hash is not the one in {pins[seq][1]}"))

@@ -1,7 +1,7 @@
 """What a memo says: validated, hashed over its canonical form, sealed for storage.
 
 The hashed document is ``{memo_id, version, title, summary, body, recommendations:
-[{number, text}], policy_area}`` in canonical JSON (dissent.signing.canonical); its SHA-256
+[{number, text}], policy_area}`` in canonical JSON (dissent.proof.canonical); its SHA-256
 is the version's identity that signatures bind to (docs/bundle-format.md).
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dissent.errors import InvalidInput
-from dissent.signing.canonical import canonical_json, normalise_text, sha256_hex
+from dissent.proof.canonical import canonical_json, normalise_text, sha256_hex
 from dissent.vault import services as vault
 from dissent.vault.models import DataKey
 

@@ -15,11 +15,10 @@ from typing import Generic, TypeVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from dissent.people.columns import PEOPLE_COLUMNS, UNIT_COLUMNS
 from dissent.people.models import LANGUAGE_CHOICES, normalize_email
 from dissent.people.roles import HEAD, Role, UnitKind
 
-UNIT_COLUMNS = ("code", "name", "parent_code", "kind")
-PEOPLE_COLUMNS = ("email", "name", "units", "roles", "eligible", "language")
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n", ""}
 LANGUAGES = {code for code, _name in LANGUAGE_CHOICES}

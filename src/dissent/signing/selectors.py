@@ -28,7 +28,8 @@ from dissent.channel.status import MemoStatus
 from dissent.errors import Conflict, InvalidInput
 from dissent.people import selectors as people
 from dissent.people.models import User
-from dissent.signing import bundle, policy, sql
+from dissent.proof import bundle
+from dissent.signing import policy, sql
 from dissent.signing.models import (
     Invitation,
     OfficeReceipt,

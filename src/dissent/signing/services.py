@@ -29,9 +29,10 @@ from dissent.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from dissent.notify.services import notify
 from dissent.people import selectors as people
 from dissent.people.models import User
-from dissent.signing import bundle, keys, policy, sql
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json
+from dissent.signing import keys, policy, sql
 from dissent.signing import selectors as signing
-from dissent.signing.canonical import canonical_json
 from dissent.signing.models import Invitation, OfficeReceipt, PersonKey, Signature, SignatureGoal
 from dissent.signing.tasks import make_keys
 from dissent.vault import services as vault

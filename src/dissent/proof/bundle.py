@@ -1,7 +1,7 @@
 """The signed statements and the bundle file, as plain data (docs/bundle-format.md).
 
-Pure Python with no Django import: the server builds bundles from these functions and
-``dissent verify`` rebuilds the same statements from a bundle on a laptop with no database.
+The server builds bundles from these functions and ``dissent verify`` rebuilds the same
+statements from a bundle on a laptop with no database: one definition for both sides.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from dissent.signing.canonical import canonical_json, sha256_hex
+from dissent.proof.canonical import canonical_json, sha256_hex
 
 FORMAT = "dissent-bundle/1"
 RECEIPT_TYPE = "dissent-receipt/1"

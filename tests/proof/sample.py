@@ -8,8 +8,8 @@ from typing import Any
 
 from nacl.signing import SigningKey
 
-from dissent.signing import bundle
-from dissent.signing.canonical import canonical_json, sha256_hex
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json, sha256_hex
 
 MEMO_ID = "3f9a1c0de2b47a10"
 DOCUMENT = {

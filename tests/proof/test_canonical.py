@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dissent.signing.canonical import canonical_json
+from dissent.proof.canonical import canonical_json
 
 
 def test_keys_are_sorted_and_separators_compact() -> None:
@@ -23,3 +23,7 @@ def test_non_ascii_stays_utf8() -> None:
 def test_floats_are_refused() -> None:
     with pytest.raises(TypeError):
         canonical_json({"x": 1.5})
+
+
+def test_keys_equal_once_normalised_become_one_key_with_the_later_value() -> None:
+    assert canonical_json({"Cafe\u0301": 1, "Café": 2}) == '{"Café":2}'.encode()

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dissent.signing import bundle
-from dissent.signing.canonical import canonical_json, sha256_hex
-from dissent.signing.verify import verify_bundle
-from tests.signing.sample import SERVER_KEY, sample_bundle
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json, sha256_hex
+from dissent.proof.verify import verify_bundle
+from tests.proof.sample import SERVER_KEY, sample_bundle
 
 GOOD = bundle.encode(sample_bundle())
 
@@ -107,6 +107,15 @@ def test_another_server_key_is_refused_when_pinned() -> None:
 def test_pretty_printed_is_not_the_bundle() -> None:
     pretty = json.dumps(json.loads(GOOD), indent=2).encode()
     assert wheres(pretty) == ["file"]
+
+
+def test_a_lone_surrogate_is_named_as_such() -> None:
+    data = GOOD.replace(b"Keep it separate.", b"Keep it \\ud800separate.")
+    report = verify_bundle(data)
+    assert [str(f) for f in report.failures] == [
+        "file: cannot be put in canonical form: "
+        "canonical JSON refuses U+D800: a lone surrogate (half of a UTF-16 pair) has no UTF-8 form"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,8 @@ from typing import Any
 from nacl.exceptions import BadSignatureError
 from nacl.signing import VerifyKey
 
-from dissent.signing import bundle
-from dissent.signing.canonical import canonical_json, sha256_hex
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json, sha256_hex
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 TOP_FIELDS = ("format", "memo_id", "receipt", "signatures", "version")
@@ -116,8 +116,11 @@ def verify_bundle(data: bytes, *, server_key: str | None = None) -> Report:
         return report
     try:
         canonical = bundle.encode(parsed)
-    except (TypeError, ValueError, RecursionError):
+    except (TypeError, RecursionError):
         report.fail("file", "holds values canonical JSON does not allow (numbers must be integers)")
+        return report
+    except ValueError as exc:
+        report.fail("file", f"cannot be put in canonical form: {exc}")
         return report
     if canonical != data:
         at = next((i for i, (a, b) in enumerate(zip(canonical, data, strict=False)) if a != b), None)

@@ -1,8 +1,7 @@
 """The one canonical JSON form for everything that is hashed or signed.
 
-Pure Python, no Django: `dissent verify` and outside verifiers must reproduce it exactly.
-Rules (docs/bundle-format.md): text normalised to Unicode NFC with "\\n" line endings;
-JSON with sorted keys, separators (",", ":"), ensure_ascii=False; encoded as UTF-8.
+Outside verifiers are written from docs/bundle-format.md, section 1, not from this code:
+any change here that changes a byte breaks every hash and signature already made.
 """
 
 from __future__ import annotations
@@ -31,10 +30,18 @@ def normalised(value: Any) -> Any:
 
 
 def canonical_json(value: Any) -> bytes:
-    """UTF-8 bytes of the canonical form. Floats are refused: their text form is not portable."""
-    return json.dumps(normalised(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    """UTF-8 bytes of the canonical form. Floats are refused: their text form is not portable.
+
+    A lone surrogate (JSON can spell one, ``"\\ud800"``) is no character and has no UTF-8
+    form: it is refused as a ValueError that says so, not left to the encoder's error.
+    """
+    text = json.dumps(normalised(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code_point = f"U+{ord(exc.object[exc.start]):04X}"
+        reason = "a lone surrogate (half of a UTF-16 pair) has no UTF-8 form"
+        raise ValueError(f"canonical JSON refuses {code_point}: {reason}") from None
 
 
 def sha256_hex(data: bytes) -> str:

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from dissent.signing import bundle
-from tests.signing.sample import sample_bundle
+from dissent.proof import bundle
+from tests.proof.sample import sample_bundle
 
-WITHOUT_DJANGO = """
+NO_DJANGO = """
 import sys
 
 class NoDjango:
@@ -19,18 +19,45 @@ class NoDjango:
         return None
 
 sys.meta_path.insert(0, NoDjango())
+"""
+VERIFY = (
+    NO_DJANGO
+    + """
 from dissent.cli import main
 
 status = main(["verify", sys.argv[1]])
 assert not [m for m in sys.modules if m == "django" or m.startswith("django.")]
 sys.exit(status)
 """
+)
+# Prints the dissent modules that importing every module of the proof kernel brought in besides itself.
+KERNEL = (
+    NO_DJANGO
+    + """
+import importlib, pkgutil
+import dissent.proof
+
+for module in pkgutil.iter_modules(dissent.proof.__path__):
+    importlib.import_module(f"dissent.proof.{module.name}")
+print(sorted(m for m in sys.modules if m.startswith("dissent.") and not m.startswith("dissent.proof")))
+"""
+)
+
+
+def run_without_django(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def run_verify(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", WITHOUT_DJANGO, str(path)], capture_output=True, text=True, timeout=60
-    )
+    return run_without_django(VERIFY, str(path))
+
+
+def test_the_proof_kernel_imports_nothing_of_django_or_the_rest_of_dissent() -> None:
+    result = run_without_django(KERNEL)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
 
 
 def test_verify_runs_with_django_blocked(tmp_path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from dissent import cli
-from dissent.signing import bundle
-from dissent.signing.canonical import canonical_json
-from tests.signing.sample import SERVER_KEY, sample_bundle
+from dissent.proof import bundle
+from dissent.proof.canonical import canonical_json
+from tests.proof.sample import SERVER_KEY, sample_bundle
 
 DOC = (Path(__file__).parents[2] / "docs" / "bundle-format.md").read_text(encoding="utf-8")
 
