@@ -28,6 +28,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src tests bench
+	$(BIN)/lint-imports --no-cache
 	DISSENT_HOME=$(CURDIR)/var/lint $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
