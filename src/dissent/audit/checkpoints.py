@@ -19,6 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from dissent.audit import sql
 from dissent.audit.models import ChainHead
 from dissent.errors import InvalidInput
 from dissent.proof.bundle import b64
@@ -51,9 +52,8 @@ def sign_head() -> Checkpoint:
     one, and the head signed is the head that survives a crash.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_current_xact_id()")
+        with connection.cursor() as cursor:
+            sql.flush_earlier_commits(cursor)
         seq, digest = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first() or (0, GENESIS_HASH)
     key = server_signing_key()
     at = timezone.now().isoformat(timespec="seconds")

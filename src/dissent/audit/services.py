@@ -11,14 +11,14 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from dissent import rows
+from dissent.audit import sql
 from dissent.audit.actions import AUDIT_EXPORTED, AUDIT_READ
-from dissent.audit.models import AuditEvent, ChainHead
+from dissent.audit.models import AuditEvent
 from dissent.audit.sealer import Sealer
 from dissent.proof.canonical import canonical_json
-from dissent.proof.chain import GENESIS_HASH, PAYLOAD_FIELDS, link_hash, stored_payload
+from dissent.proof.chain import link_hash, stored_payload
 
 SEAL_BATCH = 1_000
-SEAL_LOCK = int.from_bytes(b"dsn-seal")  # PostgreSQL advisory lock key, one for the whole chain
 # Keys that would put what a memo says in front of auditors; record() refuses them.
 CONTENT_KEYS = frozenset(
     {"title", "body", "text", "content", "summary", "recommendation", "message", "subject", "comment"}
@@ -197,72 +197,24 @@ def seal_batch(*, batch: int, durable: bool = True) -> list[tuple[int, str, str,
 
     Writers never wait for this lock; sealers wait only for each other, and each finds
     the work of those before it done (then it returns at once, having written nothing).
-    Raw SQL: this runs after every audited request. Returns (seq, prev_hash, hash, id)
-    per event sealed.
+    Returns (seq, prev_hash, hash, id) per event sealed. The statements are audit/sql.py's.
     """
-    events, content = AuditEvent._meta.db_table, ", ".join(PAYLOAD_FIELDS[1:])
-    pending = f"SELECT id, {content} FROM {events} WHERE seq IS NULL ORDER BY id LIMIT %s"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(pending, [1])
-        if cursor.fetchone() is None:
+        if not sql.pending(cursor, limit=1):
             return []
-        if not durable and connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        seq, prev = locked_head(cursor)
-        cursor.execute(pending, [batch])
+        if not durable:
+            sql.commit_without_flush(cursor)
+        seq, prev = sql.locked_head(cursor)
         sealed = []
-        for event_id, *stored in cursor.fetchall():
+        for event_id, *stored in sql.pending(cursor, limit=batch):
             seq += 1
             digest = link_hash(prev, stored_payload((seq, *stored)))
             sealed.append((seq, prev, digest, event_id))
             prev = digest
         if sealed:
-            write_seals(cursor, sealed)
-            move_head = f"UPDATE {ChainHead._meta.db_table} SET seq = %s, hash = %s WHERE id = 1"  # noqa: S608
-            cursor.execute(move_head, [seq, prev])
+            sql.write_seals(cursor, sealed)
+            sql.move_head(cursor, seq=seq, digest=prev)
     return sealed
-
-
-def write_seals(cursor: Any, sealed: list[tuple[int, str, str, int]]) -> None:
-    """Give each event its (seq, prev_hash, hash). PostgreSQL: one statement for the whole batch,
-    the columns passed as four arrays (one UPDATE per event cost the sealer most of its time)."""
-    events = AuditEvent._meta.db_table
-    if connection.vendor != "postgresql":
-        cursor.executemany(
-            f"UPDATE {events} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",  # noqa: S608
-            sealed,
-        )
-        return
-    seqs, prevs, hashes, ids = (list(column) for column in zip(*sealed, strict=True))
-    cursor.execute(
-        f"UPDATE {events} e SET seq = s.seq, prev_hash = s.prev_hash, hash = s.hash "  # noqa: S608
-        "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[]) AS s(seq, prev_hash, hash, id) "
-        "WHERE e.id = s.id",
-        [seqs, prevs, hashes, ids],
-    )
-
-
-def locked_head(cursor: Any) -> tuple[int, str]:
-    """The chain head, read under the sealing lock, which is held until the transaction ends.
-
-    PostgreSQL: an advisory lock, not ``SELECT … FOR UPDATE``: a row lock writes to the
-    WAL, so every sealer, even one with nothing left to seal, would wait for a disk flush
-    while holding it. SQLite: the transaction's write lock already excludes other sealers.
-    """
-    if connection.vendor == "postgresql":
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK])
-    head = ChainHead._meta.db_table
-    select = f"SELECT seq, hash FROM {head} WHERE id = 1"  # noqa: S608
-    cursor.execute(select)
-    row = cursor.fetchone()
-    if row is None:
-        cursor.execute(
-            f"INSERT INTO {head} (id, seq, hash) VALUES (1, 0, %s) ON CONFLICT DO NOTHING",  # noqa: S608
-            [GENESIS_HASH],
-        )
-        cursor.execute(select)
-        row = cursor.fetchone()
-    return int(row[0]), str(row[1])
 
 
 def note_trail_read(*, reader: Any, filters: dict[str, Any], exported: bool = False) -> AuditEvent:

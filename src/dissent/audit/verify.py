@@ -10,24 +10,20 @@ on two cores (docs/benchmarks.md).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import pairwise, repeat
 from multiprocessing import get_context
-from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connections
 from django.db.models import Count, Min
 from django.utils import timezone
-from psycopg.types.datetime import TimestamptzLoader
 
+from dissent.audit import sql
 from dissent.audit.models import AuditEvent, ChainHead
-from dissent.proof.chain import GENESIS_HASH, PAYLOAD_FIELDS, link_hash, stored_payload
+from dissent.proof.chain import GENESIS_HASH, link_hash, stored_payload
 
-CHUNK = 5_000
 # Events are sealed right after their transaction commits; one older than this was not.
 SEAL_GRACE = timedelta(minutes=1)
 # Below this many events one process is faster than starting several.
@@ -125,7 +121,7 @@ def walk(first: int, last: int | None, pins: Pins) -> Report:
     if first > 1:
         prev = AuditEvent.objects.filter(seq=first - 1).values_list("hash", flat=True).first() or ""
     expected = first
-    for row in rows(first, last):
+    for row in sql.chain_rows(first, last):
         seq = row[0]
         if seq != expected:
             reason = f"missing: event {expected - 1} is followed by event {seq}"
@@ -142,27 +138,3 @@ def walk(first: int, last: int | None, pins: Pins) -> Report:
         reason = f"missing: events {expected} to {last} are absent"
         return Report(expected - 1, prev, Broken(expected, reason))
     return Report(expected - 1, prev, None)
-
-
-def rows(first: int, last: int | None) -> Iterator[tuple[Any, ...]]:
-    """Events as raw tuples in seq order, fetched in chunks.
-
-    Raw rows skip the ORM's per-row converters, half of the cost of a walk. On PostgreSQL
-    the server-side cursor lives in a read-only transaction; on SQLite a transaction would
-    take the write lock, and one statement already reads one WAL snapshot.
-    """
-    columns = ", ".join((*PAYLOAD_FIELDS, "prev_hash", "hash"))
-    upper = "" if last is None else " AND seq <= %s"
-    sql = f"SELECT {columns} FROM {AuditEvent._meta.db_table} WHERE seq >= %s{upper} ORDER BY seq"  # noqa: S608
-    params = [first] if last is None else [first, last]
-    postgresql = connection.vendor == "postgresql"
-    with (
-        transaction.atomic() if postgresql else nullcontext(),
-        closing(connection.chunked_cursor()) as cursor,
-    ):
-        if postgresql:
-            # psycopg's own loader parses times in C; Django's adds a Python layer per row.
-            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
-        cursor.execute(sql, params)
-        while chunk := cursor.fetchmany(CHUNK):
-            yield from chunk
