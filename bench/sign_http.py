@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection
 
 from bench.sign_service import floor_per_second, open_memo, organisation
-from dissent.cli import DEFAULT_WORKERS
+from dissent.cli.serving import DEFAULT_WORKERS
 from dissent.people.services import create_tokens
 from dissent.signing.models import Signature
 
