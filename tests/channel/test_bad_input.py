@@ -46,6 +46,44 @@ def test_malformed_json_is_a_clear_400_or_422(org: Personas) -> None:
     assert set(response.json()) >= {"detail", "code"}
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"title": "a\\ud800b", "body": "x", "recommendations": ["r"]}',
+        '{"title": "t", "body": "x", "recommendations": ["\\udfff"]}',
+        '{"title": "t", "body": "x", "recommendations": ["r"], "\\ud83d": 1}',
+    ],
+)
+def test_a_lone_surrogate_anywhere_in_json_is_a_clear_400(org: Personas, body: str) -> None:
+    api = Api(org.drafter)
+    response = api.client.post(
+        "/api/v1/memos", data=body, content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert "lone surrogate" in response.json()["detail"]
+    assert Memo.objects.count() == 0
+
+
+def test_an_escaped_emoji_is_text_like_any_other(org: Personas) -> None:
+    api = Api(org.drafter)
+    body = '{"title": "Water \\ud83d\\udca7", "body": "x", "recommendations": ["r"]}'
+    response = api.client.post(
+        "/api/v1/memos", data=body, content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 201
+    assert response.json()["title"] == "Water \U0001f4a7"
+
+
+def test_deeply_nested_json_is_a_clear_400(org: Personas) -> None:
+    api = Api(org.drafter)
+    response = api.client.post(
+        "/api/v1/memos", data="[" * 100_000, content_type="application/json", headers=api.headers
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+
+
 def test_a_person_who_is_not_eligible_cannot_start_a_memo(org: Personas) -> None:
     status, body = Api(org.outsider).post("/memos", MEMO)
     assert (status, body["code"]) == (403, "not_eligible")
