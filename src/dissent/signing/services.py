@@ -123,7 +123,7 @@ def invite(
             details={"person_ids": new_ids, "units": sorted(unit_codes), "eligible_only": eligible_only},
         )
         invitees = users_by_ids(new_ids)
-        after_commit(lambda: notify(users=invitees, kind="memo.invited", memo=memo))
+        notify(users=invitees, kind="memo.invited", memo=memo)
         after_commit(lambda: make_keys(new_ids))
     return len(new_ids)
 
@@ -380,7 +380,7 @@ def ask_to_resign(*, memo: Memo, previous_version_id: int) -> None:
         ).distinct()
     )
     if signers:
-        after_commit(lambda: notify(users=signers, kind="signature.resign", memo=memo))
+        notify(users=signers, kind="signature.resign", memo=memo)
 
 
 def freeze_at_submission(*, memo: Memo, submitted_at: datetime, config: ChannelSettings) -> OfficeReceipt:
