@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from dissent.channel import services
 from dissent.channel.models import Memo
@@ -17,8 +18,12 @@ from dissent.notify import tasks
 from dissent.notify.delivery import deliver_due
 from dissent.notify.models import Notification
 from dissent.notify.services import mark_read, set_email_preference
+from dissent.people.models import User
+from dissent.signing import services as signing
+from dissent.signing.models import SignatureGoal
 from tests.channel.helpers import Api
 from tests.conftest import Personas
+from tests.signing.helpers import staff
 from tests.web.helpers import MEMO, sees, submitted
 
 
@@ -112,3 +117,74 @@ def test_an_item_read_before_its_e_mail_went_out_is_not_e_mailed(org: Personas) 
     deliver_due()
     assert "drafter@example.org" not in e_mailed()
     assert Notification.objects.get(user=org.drafter).email_status == "skipped"
+
+
+def circulating(org: Personas, *, target: int | None) -> str:
+    """A memo open for signature by everyone in the Water Bureau."""
+    memo = services.create_memo(actor=org.drafter, **MEMO)
+    services.circulate_memo(actor=org.drafter, memo_id=memo.public_id)
+    signing.invite(actor=org.drafter, memo_id=memo.public_id, unit_codes=["WAT"])
+    if target is not None:
+        signing.set_target(actor=org.drafter, memo_id=memo.public_id, target=target)
+    return memo.public_id
+
+
+def sign(person: User, memo_id: str) -> int:
+    """Sign the current version; how many queries signing ran."""
+    version = Memo.objects.select_related("current_version").get(public_id=memo_id).current_version
+    assert version is not None
+    with CaptureQueriesContext(connection) as captured:
+        signing.sign_memo(actor=person, memo_id=memo_id, version_sha256=version.sha256)
+    return len(captured)
+
+
+def milestones(org: Personas) -> list[str]:
+    kinds = Notification.objects.filter(user=org.drafter, kind__startswith="signature.").order_by("pk")
+    return list(kinds.values_list("kind", flat=True))
+
+
+def test_a_milestone_missed_by_a_crash_after_the_signature_is_told_at_the_next_signature(
+    org: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = staff(4, "WAT")
+    memo_id = circulating(org, target=6)
+    sign(people[0], memo_id)
+    with monkeypatch.context() as crash:  # the process dies after the signature's own commit
+        crash.setattr(signing, "reach_milestones", lambda memo_pk, count: None)
+        sign(people[1], memo_id)
+    assert milestones(org) == []
+    sign(people[2], memo_id)
+    assert milestones(org) == ["signature.third_of_target"]
+    sign(people[3], memo_id)
+    assert milestones(org) == ["signature.third_of_target", "signature.two_thirds_of_target"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_milestone_that_cannot_be_told_keeps_the_signature_and_stays_unclaimed(
+    org: Personas, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    people = staff(2, "WAT")
+    memo_id = circulating(org, target=3)
+
+    def database_fails(**kwargs: Any) -> None:
+        raise DatabaseError("the notification insert failed")
+
+    with monkeypatch.context() as failing, caplog.at_level(logging.ERROR):
+        failing.setattr(signing, "notify", database_fails)
+        sign(people[0], memo_id)
+    assert "could not tell the drafters" in caplog.text
+    assert Memo.objects.get(public_id=memo_id).signature_count == 1
+    goal = SignatureGoal.objects.get(memo__public_id=memo_id)
+    assert goal.third_reached_at is None, "the claim rolled back with its notification"
+    sign(people[1], memo_id)
+    assert milestones(org) == ["signature.third_of_target", "signature.two_thirds_of_target"]
+
+
+def test_a_signature_that_reaches_no_milestone_costs_no_query_more(org: Personas) -> None:
+    people = staff(5, "WAT")
+    without_target, with_target = circulating(org, target=None), circulating(org, target=9)
+    for person in people[:3]:
+        sign(person, without_target)
+        sign(person, with_target)  # the third signature reaches a third of 9
+    assert sign(people[3], without_target) == sign(people[4], with_target), "at 4 of 9, no milestone"
+    assert milestones(org) == ["signature.third_of_target"]
