@@ -36,7 +36,7 @@ from dissent.notify.models import EmailStatus, Notification, Preference
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)  # far above a send's worst case under EMAIL_TIMEOUT (settings.py)
+LEASE = timedelta(minutes=5)  # well above a send's worst case under EMAIL_TIMEOUT (settings.py)
 FIRST_RETRY = timedelta(minutes=1)
 LONGEST_WAIT = timedelta(hours=4)
 MAX_ATTEMPTS = 12  # about 16 hours of trying: a night's outage of the mail server loses nothing
