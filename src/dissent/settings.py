@@ -222,6 +222,10 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = HOME / "mail"
 
+# Seconds a mail server may take to answer any one step before the attempt fails and is
+# retried later (notify/delivery.py): a dead server must not hold a task worker for minutes.
+EMAIL_TIMEOUT = 10
+
 # Background tasks: Huey on SQLite in the data dir, or on Redis when REDIS_URL is set.
 _redis_url = os.environ.get("REDIS_URL")
 HUEY = {

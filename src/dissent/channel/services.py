@@ -3,13 +3,14 @@
 Each opens a transaction, locks the memo row, checks who may act (NotFound when the actor
 may not even see the memo, PermissionDenied when they may see but not act) and whether
 the status table allows it (InvalidTransition), changes what it must with
-``update_fields``, records a Transition row and one audit event, and queues notifications
-for after the commit.
+``update_fields``, records a Transition row and one audit event, and writes the
+notification rows in the same transaction (an outbox: notify/services.py); only their
+hand-off to the task worker waits for the commit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -93,10 +94,6 @@ def move(
         memo_id=memo.public_id,
         details={"from": before, **(details or {})},
     )
-
-
-def after_commit(func: Callable[[], None]) -> None:
-    transaction.on_commit(func)
 
 
 def drafters_of(memo: Memo) -> list[User]:
@@ -204,7 +201,7 @@ def add_drafter(*, actor: User, memo_id: str, email: str) -> Drafter:
             memo_id=memo.public_id,
             details={"person_id": person.pk},
         )
-        after_commit(lambda: notify(users=[person], kind="memo.drafter_added", memo=memo))
+        notify(users=[person], kind="memo.drafter_added", memo=memo)
     return drafter
 
 
@@ -261,10 +258,8 @@ def submit_memo(*, actor: User, memo_id: str) -> Memo:
         agencies = tree.agencies_of(people.unit_ids_of(d.user for d in drafters))
         memo.agencies.set(agencies - tree.agencies_of([config.receiving_office_id]))
         parties = visibility.receiving_parties(memo, config)
-        after_commit(lambda: notify(users=parties, kind="memo.submitted", memo=memo, exclude=actor))
-        after_commit(
-            lambda: notify(users=[d.user for d in drafters], kind="memo.submitted_receipt", memo=memo)
-        )
+        notify(users=parties, kind="memo.submitted", memo=memo, exclude=actor)
+        notify(users=[d.user for d in drafters], kind="memo.submitted_receipt", memo=memo)
     return memo
 
 
@@ -277,7 +272,7 @@ def withdraw_memo(*, actor: User, memo_id: str) -> Memo:
         move(memo, action="withdraw", actor=actor, fields=["withdrawn_at"])
         if memo.submitted_at is not None:
             parties = visibility.receiving_parties(memo, ChannelSettings.current())
-            after_commit(lambda: notify(users=parties, kind="memo.withdrawn", memo=memo, exclude=actor))
+            notify(users=parties, kind="memo.withdrawn", memo=memo, exclude=actor)
     return memo
 
 
@@ -295,7 +290,7 @@ def acknowledge_memo(*, actor: User, memo_id: str) -> Memo:
         memo.acknowledged_at = timezone.now()
         move(memo, action="acknowledge", actor=actor, fields=["acknowledged_at"])
         drafters = drafters_of(memo)
-        after_commit(lambda: notify(users=drafters, kind="memo.acknowledged", memo=memo))
+        notify(users=drafters, kind="memo.acknowledged", memo=memo)
     return memo
 
 
@@ -335,7 +330,7 @@ def extend_deadline(*, actor: User, memo_id: str, reason: str) -> Memo:
             details={"from": before.isoformat(), "to": memo.response_due.isoformat()},
         )
         drafters = drafters_of(memo)
-        after_commit(lambda: notify(users=drafters, kind="memo.extended", memo=memo))
+        notify(users=drafters, kind="memo.extended", memo=memo)
     return memo
 
 
@@ -358,7 +353,7 @@ def reroute_memo(*, actor: User, memo_id: str, channel: str, note: str) -> Memo:
             details={"channel": channel},
         )
         drafters = drafters_of(memo)
-        after_commit(lambda: notify(users=drafters, kind="memo.rerouted", memo=memo))
+        notify(users=drafters, kind="memo.rerouted", memo=memo)
     return memo
 
 
@@ -386,8 +381,8 @@ def add_reader(*, actor: User, memo_id: str, email: str, reason: str) -> Reader:
             details={"person_id": person.pk},
         )
         drafters = drafters_of(memo)
-        after_commit(lambda: notify(users=[person], kind="memo.reader_added", memo=memo))
-        after_commit(lambda: notify(users=drafters, kind="memo.reader_added_for_drafters", memo=memo))
+        notify(users=[person], kind="memo.reader_added", memo=memo)
+        notify(users=drafters, kind="memo.reader_added_for_drafters", memo=memo)
     return reader
 
 
@@ -447,7 +442,7 @@ def respond_to_memo(*, actor: User, memo_id: str, body: str, items: Sequence[Out
             details={"outcomes": {str(i.number): i.outcome for i in items}},
         )
         drafters = drafters_of(memo)
-        after_commit(lambda: notify(users=drafters, kind="memo.responded", memo=memo))
+        notify(users=drafters, kind="memo.responded", memo=memo)
     return memo
 
 
@@ -457,7 +452,7 @@ def close_memo(*, actor: User, memo_id: str) -> Memo:
         memo.closed_at = timezone.now()
         move(memo, action="close", actor=actor, fields=["closed_at"])
         drafters = drafters_of(memo)
-        after_commit(lambda: notify(users=drafters, kind="memo.closed", memo=memo, exclude=actor))
+        notify(users=drafters, kind="memo.closed", memo=memo, exclude=actor)
     return memo
 
 
@@ -474,7 +469,7 @@ def reply_to_response(*, actor: User, memo_id: str, body: str) -> Memo:
         memo.closed_at = timezone.now()
         move(memo, action="close", actor=actor, fields=["closed_at"], details={"by": "reply"})
         office = office_people()
-        after_commit(lambda: notify(users=office, kind="memo.reply", memo=memo))
+        notify(users=office, kind="memo.reply", memo=memo)
     return memo
 
 
@@ -499,5 +494,5 @@ def post_message(*, actor: User, memo_id: str, body: str, meeting_times: Sequenc
         message.save(update_fields=["body"])
         record(actor=actor, action=f"memo.{kind}", target=message, memo_id=memo.public_id)
         others = office_people() if access.is_drafter else drafters_of(memo)
-        after_commit(lambda: notify(users=others, kind=f"memo.{kind}", memo=memo, exclude=actor))
+        notify(users=others, kind=f"memo.{kind}", memo=memo, exclude=actor)
     return message

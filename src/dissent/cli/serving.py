@@ -43,9 +43,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    """Queue one e-mail delivery first, so e-mails that fell due while no worker ran (after a
+    crash or a restart) go out as it starts rather than at the next minute."""
     setup_django()
     from django.core.management import call_command
 
+    from dissent.notify.tasks import email_due_notifications
+
+    email_due_notifications()
     call_command("run_huey", workers=args.workers, worker_type="thread")
     return 0
 

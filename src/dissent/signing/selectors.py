@@ -60,7 +60,7 @@ class SigningTarget:
     is_drafter: bool
     is_invitee: bool
     unit_id: int | None
-    goal: int | None
+    next_milestone_at: int | None
     shown_before: bool | None
     key_sealed: bytes | None
 
@@ -75,7 +75,7 @@ def signing_target(actor: User, memo_id: str) -> SigningTarget | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, public_id, status, version_pk, number, sha256, drafter, invitee, unit, goal, shown, sealed = row
+    pk, public_id, status, version_pk, number, sha256, drafter, invitee, unit, milestone, shown, sealed = row
     return SigningTarget(
         memo_pk=pk,
         memo_id=public_id,
@@ -86,7 +86,7 @@ def signing_target(actor: User, memo_id: str) -> SigningTarget | None:
         is_drafter=bool(drafter),
         is_invitee=bool(invitee),
         unit_id=unit,
-        goal=goal,
+        next_milestone_at=milestone,
         shown_before=None if shown is None else bool(shown),
         key_sealed=None if sealed is None else bytes(sealed),
     )

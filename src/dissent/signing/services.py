@@ -10,11 +10,12 @@ signature and its one audit event, all or nothing (on PostgreSQL one statement,
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +38,8 @@ from dissent.signing.models import Invitation, OfficeReceipt, PersonKey, Signatu
 from dissent.signing.tasks import make_keys
 from dissent.vault import services as vault
 from dissent.vault.server_key import server_signing_key
+
+log = logging.getLogger(__name__)
 
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 MAX_INVITE_EMAILS = 10_000
@@ -66,10 +69,6 @@ class NotSigned(Conflict):
 
 class SignerNotEligible(PermissionDenied):
     code = "not_eligible"
-
-
-def after_commit(func: Callable[[], None]) -> None:
-    transaction.on_commit(func)
 
 
 def not_open(memo_status: str) -> Conflict:
@@ -125,8 +124,10 @@ def invite(
             details={"person_ids": new_ids, "units": sorted(unit_codes), "eligible_only": eligible_only},
         )
         invitees = people.people_by_ids(new_ids)
-        after_commit(lambda: notify(users=invitees, kind="memo.invited", memo=memo))
-        after_commit(lambda: make_keys(new_ids))
+        notify(users=invitees, kind="memo.invited", memo=memo)
+        # Keys are made after the commit, by the worker; a queue that is down is logged, and the
+        # keys are made when each invitee first signs (key_of) instead.
+        transaction.on_commit(lambda: make_keys(new_ids), robust=True)
     return len(new_ids)
 
 
@@ -195,8 +196,11 @@ def sign_memo(
         raise
     if count is None:
         raise why_not_counted(target.memo_pk, wanted)
-    if target.goal:
-        reach_milestones(target.memo_pk, target.goal, count)
+    if target.next_milestone_at is not None and count >= target.next_milestone_at:
+        try:
+            reach_milestones(target.memo_pk, count)
+        except DatabaseError:  # the signature stands; the milestone stays open for the next one
+            log.exception("could not tell the drafters of memo %s of a milestone", target.memo_id)
     return signing.SignatureReceipt(
         memo_id=target.memo_id,
         signer_id=statement["signer_id"],
@@ -243,22 +247,34 @@ def stale(memo_pk: int, wanted: str, current: int) -> StaleVersion:
     )
 
 
-def reach_milestones(memo_pk: int, target: int, count: int) -> None:
-    """Tell the drafters once when a third and two thirds of their target have signed."""
-    for fraction, field in ((1, "third_reached_at"), (2, "two_thirds_reached_at")):
-        if 3 * count < fraction * target:
-            continue
-        claimed = SignatureGoal.objects.filter(memo_id=memo_pk, **{f"{field}__isnull": True}).update(
-            **{field: timezone.now()}
+def reach_milestones(memo_pk: int, count: int) -> None:
+    """Tell the drafters once when a third and two thirds of their target have signed.
+
+    Each claim and its notification are one transaction: on PostgreSQL the signature has
+    already committed by itself, and a crash between that commit and this one leaves the
+    milestone unclaimed, so the next signature reaches it again. Signing calls this only
+    when its count reaches a milestone not yet claimed (``next_milestone_at``), so a
+    signature that reaches none costs nothing more.
+    """
+    with transaction.atomic(savepoint=False):
+        target = (
+            SignatureGoal.objects.select_for_update()
+            .filter(memo_id=memo_pk)
+            .values_list("target", flat=True)
+            .first()
         )
-        if claimed:
-            kind = "signature.third_of_target" if fraction == 1 else "signature.two_thirds_of_target"
-            tell_drafters(Memo.objects.get(pk=memo_pk), kind)
-
-
-def tell_drafters(memo: Memo, kind: str) -> None:
-    drafters = [d.user for d in memo.drafters.select_related("user")]
-    after_commit(lambda: notify(users=drafters, kind=kind, memo=memo))
+        if target is None:
+            return
+        for fraction, field in ((1, "third_reached_at"), (2, "two_thirds_reached_at")):
+            if 3 * count < fraction * target:
+                continue
+            claimed = SignatureGoal.objects.filter(memo_id=memo_pk, **{f"{field}__isnull": True}).update(
+                **{field: timezone.now()}
+            )
+            if claimed:
+                kind = "signature.third_of_target" if fraction == 1 else "signature.two_thirds_of_target"
+                memo = Memo.objects.get(pk=memo_pk)
+                notify(users=[d.user for d in memo.drafters.select_related("user")], kind=kind, memo=memo)
 
 
 def withdraw_signature(*, actor: User, memo_id: str) -> int:
@@ -309,7 +325,7 @@ def set_target(*, actor: User, memo_id: str, target: int | None) -> SignatureGoa
             details={"target": target},
         )
         if goal is not None and memo.signature_count:
-            reach_milestones(memo.pk, goal.target, memo.signature_count)
+            reach_milestones(memo.pk, memo.signature_count)
     return goal
 
 
@@ -337,7 +353,7 @@ def ask_to_resign(*, memo: Memo, previous_version_id: int) -> None:
         ).distinct()
     )
     if signers:
-        after_commit(lambda: notify(users=signers, kind="signature.resign", memo=memo))
+        notify(users=signers, kind="signature.resign", memo=memo)
 
 
 def freeze_at_submission(*, memo: Memo, submitted_at: datetime, config: ChannelSettings) -> OfficeReceipt:

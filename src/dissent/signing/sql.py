@@ -27,14 +27,18 @@ from dissent.signing.models import Invitation, PersonKey, Signature, SignatureGo
 
 @lru_cache(maxsize=1)
 def signing_target_sql() -> str:
-    """Memo, current version, the signer's relation, primary unit, goal, earlier choice and key."""
+    """Memo, current version, the signer's relation, primary unit, earlier choice and key, and the
+    count at which the next milestone of the goal not yet told is reached (``(n + 2) / 3`` is
+    the ceiling of n/3 in integers on both databases)."""
     return f"""
         SELECT m.id, m.public_id, m.status, v.id, v.number, v.sha256,
             EXISTS (SELECT 1 FROM {table(Drafter)} d WHERE d.memo_id = m.id AND d.user_id = %s),
             EXISTS (SELECT 1 FROM {table(Invitation)} i WHERE i.memo_id = m.id AND i.invitee_id = %s),
             (SELECT ms.unit_id FROM {table(Membership)} ms WHERE ms.user_id = %s
                 ORDER BY ms.position, ms.id LIMIT 1),
-            (SELECT g.target FROM {table(SignatureGoal)} g WHERE g.memo_id = m.id),
+            (SELECT CASE WHEN g.third_reached_at IS NULL THEN (g.target + 2) / 3
+                WHEN g.two_thirds_reached_at IS NULL THEN (2 * g.target + 2) / 3 END
+                FROM {table(SignatureGoal)} g WHERE g.memo_id = m.id),
             (SELECT s.name_visible FROM {table(Signature)} s WHERE s.memo_id = m.id AND s.signer_id = %s
                 ORDER BY s.id DESC LIMIT 1),
             k.sealed_seed

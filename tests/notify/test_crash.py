@@ -1,0 +1,121 @@
+"""A process killed right after a submission commits loses no e-mail: the restarted worker
+sends each one exactly once, and delivering again sends nothing more."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from tests.notify import smtp
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = [
+    ("drafter@example.org", "memo.submitted_receipt"),
+    ("leader@example.org", "memo.submitted"),
+    ("office.head@example.org", "memo.submitted"),
+    ("office@example.org", "memo.submitted"),
+]
+
+
+@pytest.fixture
+def database_url() -> Iterator[str | None]:
+    """None on SQLite (a fresh data dir holds the database); on PostgreSQL a fresh database
+    beside the suite's, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    import psycopg
+
+    admin_url = os.environ["DATABASE_URL"]
+    name = f"dissent_outbox_crash_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+@pytest.fixture
+def outside_mail_server() -> Iterator[tuple[smtp.FakeSmtp, int]]:
+    fake = smtp.FakeSmtp()
+    server = smtp.start(fake)
+    yield fake, server.port
+    server.shutdown()
+    server.server_close()
+
+
+def environment(home: Path, database_url: str | None, mail_port: int) -> dict[str, str]:
+    kept = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DISSENT_KEK", "DISSENT_KEK_NEXT", "DISSENT_TASKS_IMMEDIATE"}
+    }
+    env = kept | {"DISSENT_HOME": str(home), "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}"}
+    return env | ({"DATABASE_URL": database_url} if database_url else {})
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tests.notify.outbox_process", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def rows(env: dict[str, str]) -> list[dict[str, Any]]:
+    result = run(env, "state")
+    assert result.returncode == 0, result.stderr
+    return list(json.loads(result.stdout))
+
+
+def test_a_process_killed_after_the_commit_loses_no_e_mail_and_sends_none_twice(
+    tmp_path: Path, database_url: str | None, outside_mail_server: tuple[smtp.FakeSmtp, int]
+) -> None:
+    mail, port = outside_mail_server
+    env = environment(tmp_path, database_url, port)
+
+    crashed = run(env, "submit-and-die")
+    assert crashed.returncode == -signal.SIGKILL, crashed.stderr
+    before = rows(env)
+    assert sorted((r["email"], r["kind"]) for r in before) == EXPECTED, "committed with the submission"
+    assert {r["email_status"] for r in before} == {"pending"}
+    assert mail.recipients() == [], "the process died before any hand-off"
+
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "dissent.cli", "worker", "--workers", "1"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(mail.recipients()) < len(EXPECTED) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(1)  # room for a second send, were there one
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert mail.recipients() == sorted(email for email, _kind in EXPECTED), "each e-mailed exactly once"
+
+    again = run(env, "deliver")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "0"
+    assert mail.recipients() == sorted(email for email, _kind in EXPECTED), "nothing sent twice"
+    after = rows(env)
+    assert [(r["email_status"], r["email_attempts"]) for r in after] == [("sent", 1)] * len(EXPECTED)
