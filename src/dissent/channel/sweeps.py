@@ -18,8 +18,8 @@ from dissent.channel.clock import organisation_calendar
 from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.status import OPEN_FOR_OFFICE, MemoStatus
 from dissent.notify.services import notify
-from dissent.people.models import User
-from dissent.people.roles import Role
+from dissent.people import selectors as people
+from dissent.people.roles import OFFICE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,6 @@ class SweepResult:
     escalated: int = 0
 
 
-def people_with(*roles: str) -> list[User]:
-    return list(User.objects.filter(is_active=True, role_assignments__role__in=roles).distinct())
-
-
 def claim(memo: Memo, field: str, now: datetime) -> bool:
     return bool(Memo.objects.filter(pk=memo.pk, **{f"{field}__isnull": True}).update(**{field: now}))
 
@@ -64,8 +60,8 @@ def sweep_deadlines(*, now: datetime) -> SweepResult:
     config = ChannelSettings.current()
     cal = organisation_calendar(config, now)
     result = SweepResult()
-    office = people_with(Role.OFFICE, Role.OFFICE_HEAD)
-    escalate_to = people_with(Role.LEADERSHIP, Role.OFFICE_HEAD)
+    office = people.active_people_with_roles(OFFICE_ROLES)
+    escalate_to = people.active_people_with_roles([Role.LEADERSHIP, Role.OFFICE_HEAD])
     for clock in CLOCKS:
         pending = Memo.objects.filter(
             Q(**{f"{clock.warned_field}__isnull": True}) | Q(**{f"{clock.escalated_field}__isnull": True}),

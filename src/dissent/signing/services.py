@@ -347,11 +347,8 @@ def ask_to_resign(*, memo: Memo, previous_version_id: int) -> None:
 
     Their signatures stay as history and stop counting (the caller resets the count).
     """
-    signers = list(
-        User.objects.filter(
-            signatures__version_id=previous_version_id, signatures__withdrawn_at__isnull=True
-        ).distinct()
-    )
+    active = Signature.objects.filter(version_id=previous_version_id, withdrawn_at__isnull=True)
+    signers = people.people_by_ids(sorted(set(active.values_list("signer_id", flat=True))))
     if signers:
         notify(users=signers, kind="signature.resign", memo=memo)
 
