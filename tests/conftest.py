@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
+import signal
 import struct
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -151,6 +154,18 @@ def queries_for(action: Callable[[], object]) -> int:
     with CaptureQueriesContext(connection) as captured:
         action()
     return len(captured)
+
+
+def stop_process_group(proc: subprocess.Popen[bytes], *, timeout: float) -> None:
+    """SIGTERM a server started with ``start_new_session`` and wait for it. One that does not stop
+    in time is killed, so that a failing test leaves no server running, and the test fails."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise AssertionError(f"the process group did not stop within {timeout} s of SIGTERM") from None
 
 
 def logged_in(user: User) -> Client:

@@ -16,7 +16,7 @@ from django.db import connection
 from dissent import cli
 from dissent.channel.models import Memo
 from dissent.people.models import ApiToken, Unit, User
-from tests.conftest import PEOPLE, UNITS, Personas
+from tests.conftest import PEOPLE, UNITS, Personas, stop_process_group
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> str:
@@ -161,8 +161,7 @@ def test_serve_starts_on_an_empty_data_dir_and_answers(tmp_path: Path) -> None:
         assert b"--accent" in css
         assert (tmp_path / "dissent.sqlite3").exists()
     finally:
-        os.killpg(proc.pid, 15)
-        proc.wait(timeout=20)
+        stop_process_group(proc, timeout=20)
 
 
 def test_the_demo_privileged_logins_have_the_published_second_factor(db: None) -> None:
@@ -215,8 +214,7 @@ def test_a_stopped_server_leaves_no_audit_event_unsealed(tmp_path: Path) -> None
         answer = urllib.request.urlopen(request, timeout=10)  # noqa: S310 - the test's own http URL
         assert answer.status == 200  # one audited read per memo listed
     finally:
-        os.killpg(proc.pid, 15)  # at once: within the sealer thread's batching window
-        proc.wait(timeout=30)
+        stop_process_group(proc, timeout=30)  # at once: within the sealer thread's batching window
     try:
         with psycopg.connect(url) as db:
             counts = db.execute(

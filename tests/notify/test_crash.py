@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from tests.conftest import stop_process_group
 from tests.notify import smtp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -109,8 +110,7 @@ def test_a_process_killed_after_the_commit_loses_no_e_mail_and_sends_none_twice(
             time.sleep(0.2)
         time.sleep(1)  # room for a second send, were there one
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        stop_process_group(worker, timeout=30)
     assert mail.recipients() == sorted(email for email, _kind in EXPECTED), "each e-mailed exactly once"
 
     again = run(env, "deliver")
