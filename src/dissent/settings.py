@@ -298,9 +298,17 @@ DISSENT_ATTACHMENT_TYPES = frozenset(
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
 
+LOG_LEVEL = os.environ.get("DISSENT_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DISSENT_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # The task worker says once that it started; its every-minute runs (e-mail delivery) log
+    # only at DISSENT_LOG_LEVEL. Configured here, the huey logger gets no second handler.
+    "loggers": {
+        "huey": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "huey.consumer": {"level": "INFO"},
+        "huey.consumer.Scheduler": {"level": LOG_LEVEL},
+    },
 }
