@@ -14,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
@@ -70,9 +69,7 @@ def signing_target(actor: User, memo_id: str) -> SigningTarget | None:
 
     Written out in signing/sql.py: compiling it through the ORM cost 17 times the query.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql.signing_target_sql(), [actor.pk] * 5 + [memo_id])
-        row = cursor.fetchone()
+    row = sql.signing_target_row(actor_pk=actor.pk, memo_id=memo_id)
     if row is None:
         return None
     pk, public_id, status, version_pk, number, sha256, drafter, invitee, unit, milestone, shown, sealed = row

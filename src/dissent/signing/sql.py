@@ -49,6 +49,13 @@ def signing_target_sql() -> str:
     """  # noqa: S608 - names from the models, values are parameters
 
 
+def signing_target_row(*, actor_pk: int, memo_id: str) -> tuple[Any, ...] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(signing_target_sql(), [actor_pk] * 5 + [memo_id])
+        row = cursor.fetchone()
+    return None if row is None else tuple(row)
+
+
 def add_signature(row: Signature, event: AuditEvent) -> int | None:
     """Write the signature, count it on the memo and its unit, and append its audit event, all or
     nothing. Returns the memo's new count, or None (nothing written) when an edit or a
