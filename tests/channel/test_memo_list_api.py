@@ -104,3 +104,16 @@ def test_a_listed_memo_is_what_opening_it_shows(org: Personas, three: list[str],
     assert items, persona
     for item in items:
         assert item == reader.ok("get", f"/memos/{item['id']}"), (persona, item["id"])
+
+
+def test_the_list_narrows_to_a_status_and_names_the_statuses_when_asked_for_another(
+    org: Personas, three: list[str]
+) -> None:
+    drafter = Api(org.drafter)
+    submitted = drafter.ok("get", "/memos?status=submitted")
+    assert [item["id"] for item in submitted["items"]] == [three[0]]
+    assert submitted["count"] == 1
+    assert drafter.ok("get", "/memos?status=")["count"] == 3
+    status, body = drafter.get("/memos?status=maybe")
+    assert (status, body["code"]) == (422, "invalid")
+    assert "draft, circulating, submitted" in body["detail"]

@@ -225,7 +225,7 @@ def list_memos(request: HttpRequest, status: str | None = None, limit: int = 50,
     me = actor(request)
     config = ChannelSettings.current()
     standing = standing_of(me, config)
-    memos = selectors.memo_list(me, standing=standing, statuses=None if status is None else [status])
+    memos = selectors.memo_list(me, standing=standing, statuses=[status] if status else None)
     limit, offset = window(limit, offset, max_limit=MAX_PAGE)
     page = list(memos[offset : offset + limit])
     views = memo_views(me, page, via="api.list", config=config)
