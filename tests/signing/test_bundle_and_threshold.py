@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dissent import cli
 from dissent.audit.models import AuditEvent
@@ -161,3 +163,22 @@ def test_signers_from_enough_agencies_add_leadership(
     sign(api["cosigner"], memo)  # WAT, in the aid agency
     api["drafter"].ok("post", f"/memos/{memo['id']}/submit")
     assert api["leader"].get(f"/memos/{memo['id']}")[0] == 200
+
+
+def test_the_unit_tree_is_read_only_when_the_agencies_threshold_is_set(
+    org: Personas, api: dict[str, Api], leadership_only_by_threshold: ChannelSettings
+) -> None:
+    """The memo page asks whether signers bring in leadership on every view; counting agencies
+    reads the whole unit tree, so it happens only when that setting decides."""
+    memo = circulating_memo(api["drafter"], invite=["cosigner@example.org"])
+    sign(api["cosigner"], memo)
+
+    def reads_the_tree() -> bool:
+        with CaptureQueriesContext(connection) as captured:
+            api["drafter"].ok("get", f"/memos/{memo['id']}/signing")
+        return any('"people_unit"."parent_id"' in q["sql"] for q in captured)  # the whole tree
+
+    assert not reads_the_tree()
+    leadership_only_by_threshold.leadership_agencies_threshold = 2
+    leadership_only_by_threshold.save()
+    assert reads_the_tree()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 from dissent.channel.models import ChannelSettings
 from dissent.channel.policy import Access, is_receiving_party
@@ -39,11 +39,14 @@ def can_export_bundle(a: Access) -> bool:
     return sees_every_signer(a)
 
 
-def reaches_leadership(config: ChannelSettings, count: int, agencies: Collection[int]) -> bool:
+def reaches_leadership(config: ChannelSettings, count: int, agencies: Callable[[], Collection[int]]) -> bool:
     """The channel setting (off unless set): enough signers, or signers from enough agencies,
-    add leadership to the memo's distribution at submission."""
+    add leadership to the memo's distribution at submission.
+
+    ``agencies`` is asked only when the agencies threshold decides: counting them reads the
+    unit tree, and the memo page asks this on every view."""
     by_count = config.leadership_signers_threshold
     by_agencies = config.leadership_agencies_threshold
     if by_count and count >= by_count:
         return True
-    return bool(by_agencies) and len(agencies) >= by_agencies  # type: ignore[operator]
+    return bool(by_agencies) and len(agencies()) >= by_agencies  # type: ignore[operator]

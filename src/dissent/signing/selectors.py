@@ -288,7 +288,6 @@ def signing_summary(actor: User, memo: Memo, access: Access) -> SigningSummary:
     units = Tally.objects.filter(version_id=memo.current_version_id, count__gt=0).values_list(
         "unit_id", flat=True
     )
-    agencies = people.unit_tree().agencies_of(units)
     return SigningSummary(
         version_number=version.number,
         version_sha256=version.sha256,
@@ -304,7 +303,9 @@ def signing_summary(actor: User, memo: Memo, access: Access) -> SigningSummary:
         else receipt_of(mine, memo_id=memo.public_id, version_sha256=mine.version.sha256),
         can_sign=not reason,
         cannot_sign_reason=reason,
-        reaches_leadership=policy.reaches_leadership(config, memo.signature_count, agencies),
+        reaches_leadership=policy.reaches_leadership(
+            config, memo.signature_count, lambda: people.unit_tree().agencies_of(units)
+        ),
     )
 
 

@@ -401,7 +401,7 @@ def freeze_at_submission(*, memo: Memo, submitted_at: datetime, config: ChannelS
             aad=memo.aad("signatures").encode("utf-8"),
         ),
         leadership_added=policy.reaches_leadership(
-            config, len(entries), people.unit_tree().agencies_of(s.unit_id for s in rows)
+            config, len(entries), lambda: people.unit_tree().agencies_of(s.unit_id for s in rows)
         ),
         created_at=submitted_at,
     )
