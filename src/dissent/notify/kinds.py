@@ -21,6 +21,10 @@ TEXTS = {
     "signature.resign": _("A memo you signed was changed. Your signature no longer counts: please re-sign."),
     "signature.third_of_target": _("A memo you drafted reached a third of its signature target."),
     "signature.two_thirds_of_target": _("A memo you drafted reached two thirds of its signature target."),
+    "access.widened": _(
+        "An operator widened who may read memos (distribution, receiving office or a role); "
+        "the audit trail shows the change."
+    ),
     "deadline.acknowledge_soon": _("A memo must be acknowledged soon."),
     "deadline.response_soon": _("A memo must be answered soon."),
     "deadline.acknowledge_overdue": _("A memo was not acknowledged in time."),

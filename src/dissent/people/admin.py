@@ -1,3 +1,15 @@
+"""People, units and tokens in the admin site; e-mail addresses and authenticators only to look at.
+
+An administrator may not give anyone's account an address (allauth's admin would add a
+verified one, and a password reset to it takes the account over), nor change the address a
+person logs in with: addresses come from the directory import and the person's own
+e-mail page. Every change here is audited (``dissent/admin_site.py``).
+"""
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -36,6 +48,10 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = ("last_login",)
     inlines = (MembershipInline, RoleInline)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        """A new person's address is typed once; after that it is theirs to change, not an administrator's."""
+        return ("email", "last_login") if obj is not None else ("last_login",)
+
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
@@ -60,3 +76,45 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         count = services.revoke_tokens(tokens=queryset)
         self.message_user(request, _("%d token(s) revoked.") % count, messages.SUCCESS)
+
+
+admin.site.unregister(EmailAddress)
+
+
+@admin.register(EmailAddress)
+class EmailAddressAdmin(admin.ModelAdmin):
+    """To look at only: no adding, verifying, changing or removing someone else's address."""
+
+    list_display = ("email", "user", "primary", "verified")
+    list_filter = ("primary", "verified")
+    search_fields = ("email", "user__email")
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    """Removing a lost authenticator app is allowed (audited); its secrets are never shown."""
+
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
