@@ -289,6 +289,15 @@ if PRODUCTION:
 
 NINJA_PAGINATION_PER_PAGE = 50
 
+# Personal API tokens skip the second factor, so they expire: after this many days unless
+# `dissent tokens create --days N` says otherwise (1 to 366).
+try:
+    DISSENT_TOKEN_DAYS = int(os.environ.get("DISSENT_TOKEN_DAYS", "90"))
+except ValueError:
+    DISSENT_TOKEN_DAYS = 0
+if not 1 <= DISSENT_TOKEN_DAYS <= 366:
+    raise ImproperlyConfigured("DISSENT_TOKEN_DAYS must be a whole number of days from 1 to 366.")
+
 # Attachments: a size limit and an allow-list of types (dissent/attachments/files.py).
 DISSENT_ATTACHMENT_MAX_BYTES = int(float(os.environ.get("DISSENT_ATTACHMENT_MAX_MB", "25")) * 1_000_000)
 DISSENT_ATTACHMENT_TYPES = frozenset(

@@ -14,6 +14,7 @@ from nacl.exceptions import CryptoError
 from nacl.secret import Aead
 
 from dissent import cli
+from dissent.audit.models import AuditEvent
 from dissent.vault import keyring, stores
 from dissent.vault import services as vault
 from dissent.vault.kek import Kek, decode_kek, new_kek_text, unwrap
@@ -210,6 +211,9 @@ def test_the_cli_rotates_and_says_to_back_up_the_new_key(
     out = capsys.readouterr().out
     assert "data keys: 1 re-wrapped" in out
     assert f"{vault_home / 'kek'} now holds key {file_kek(vault_home / 'kek').id}; back it up now" in out
+    event = AuditEvent.objects.get(action="cli.keys_rotated")  # fingerprints only, never a key
+    assert event.details["changes"]["kek_id"]["after"] == file_kek(vault_home / "kek").id
+    assert event.details["operator"]["via"] == "cli"
 
 
 def test_the_cli_explains_the_environment_flow(

@@ -13,18 +13,21 @@ from __future__ import annotations
 
 import datetime
 import getpass
-from collections.abc import Iterable, Mapping
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from dissent.audit.models import AuditEvent
 from dissent.audit.services import record
 from dissent.channel.models import ChannelSettings
 from dissent.notify.services import notify
-from dissent.people.models import RoleAssignment, User
+from dissent.people import services as people_services
+from dissent.people.models import ApiToken, RoleAssignment, User
 from dissent.people.roles import Role
+from dissent.people.services import ImportResult
 
 # Roles that read other people's memos or run the installation: granting one widens who reads.
 READER_ROLES = frozenset({Role.OFFICE, Role.OFFICE_HEAD, Role.LEADERSHIP, Role.AUDITOR, Role.ADMIN})
@@ -151,3 +154,81 @@ def role_pairs(user_ids: Iterable[int] | None = None) -> set[str]:
     if user_ids is not None:
         rows = rows.filter(user_id__in=list(user_ids))
     return {f"{user_id}:{role}" for user_id, role in rows.values_list("user_id", "role")}
+
+
+def import_directory(*, kind: str, data: bytes, skip_invalid: bool) -> ImportResult:
+    """``dissent units import`` / ``people import``: the import and its one event commit together.
+
+    The event names the file by SHA-256 and counts rows; for people it lists the roles that
+    ended (``before``) and began (``after``) as ``person-id:role``, so a grant by import is
+    announced like one in the admin site.
+    """
+    importer = people_services.import_units if kind == "units" else people_services.import_people
+    with transaction.atomic():
+        held = role_pairs() if kind == "people" else set()
+        result = importer(data=data, skip_invalid=skip_invalid)
+        now_held = role_pairs() if kind == "people" else set()
+        changes: Changes = {}
+        if held != now_held:
+            changes["role_assignments"] = {
+                "before": sorted(held - now_held),
+                "after": sorted(now_held - held),
+            }
+        record_change(
+            actor=None,
+            action=f"cli.{kind}_imported",
+            target=None,
+            changes=changes,
+            via="cli",
+            file_sha256=hashlib.sha256(data).hexdigest(),
+            created=result.created,
+            updated=result.updated,
+            skipped=len(result.skipped),
+        )
+    return result
+
+
+def issue_tokens(*, emails: Sequence[str], days: int | None = None) -> list[tuple[str, str]]:
+    """``dissent tokens create``: the tokens and one event naming them by id (never the token)."""
+    with transaction.atomic():
+        issued = people_services.create_tokens(emails=emails, days=days)
+        tokens = ApiToken.objects.filter(digest__in=[people_services.token_digest(t) for _e, t in issued])
+        made = list(tokens.order_by("pk").values_list("pk", "user_id", "expires_at"))
+        record_change(
+            actor=None,
+            action="cli.tokens_created",
+            target=None,
+            changes={},
+            via="cli",
+            tokens=[{"token": pk, "person": user_id, "expires_at": expires} for pk, user_id, expires in made],
+        )
+    return issued
+
+
+def revoke_tokens(*, ids: Sequence[int]) -> int:
+    """``dissent tokens revoke``: revoke by id; one event names those it revoked."""
+    with transaction.atomic():
+        live = list(ApiToken.objects.filter(pk__in=ids, revoked_at__isnull=True).order_by("pk"))
+        count = people_services.revoke_tokens(tokens=live)
+        if count:
+            record_change(
+                actor=None,
+                action="cli.tokens_revoked",
+                target=None,
+                changes={},
+                via="cli",
+                tokens=[{"token": t.pk, "person": t.user_id} for t in live],
+            )
+    return count
+
+
+def note_key_rotation(*, old_kek_id: str, new_kek_id: str, rewrapped: Mapping[str, int]) -> AuditEvent:
+    """``dissent keys rotate`` happened: the fingerprints (never the keys) and what was re-wrapped."""
+    return record_change(
+        actor=None,
+        action="cli.keys_rotated",
+        target=None,
+        changes={"kek_id": {"before": old_kek_id, "after": new_kek_id}},
+        via="cli",
+        rewrapped=dict(rewrapped),
+    )

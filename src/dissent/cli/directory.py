@@ -1,4 +1,8 @@
-"""Commands that fill the directory: units and people from CSV files, API tokens for people."""
+"""Commands that fill the directory: units and people from CSV files, API tokens for people.
+
+Each run that changes something is one audit event naming the operator's OS account
+(``channel/operators.py``).
+"""
 
 from __future__ import annotations
 
@@ -8,15 +12,17 @@ import sys
 from dissent.cli.shared import EXIT_BAD_INPUT, CliError, read_file, setup_django
 from dissent.people.columns import PEOPLE_COLUMNS, UNIT_COLUMNS
 
+TOKEN_COLUMNS = ("id", "person", "token", "created", "expires", "revoked")
+
 
 def run_import(kind: str, args: argparse.Namespace) -> int:
     data = read_file(args.file)
     setup_django()
+    from dissent.channel.operators import import_directory
     from dissent.people import services
 
-    importer = services.import_units if kind == "units" else services.import_people
     try:
-        result = importer(data=data, skip_invalid=args.skip_invalid)
+        result = import_directory(kind=kind, data=data, skip_invalid=args.skip_invalid)
     except services.ImportRejected as exc:
         for err in exc.errors:
             print(f"{args.file}: {err}", file=sys.stderr)
@@ -32,15 +38,39 @@ def run_import(kind: str, args: argparse.Namespace) -> int:
 
 
 def cmd_tokens_create(args: argparse.Namespace) -> int:
+    if args.days is not None and not 1 <= args.days <= 366:
+        raise CliError("--days must be from 1 to 366")
     setup_django()
+    from dissent.channel.operators import issue_tokens
     from dissent.errors import NotFound
-    from dissent.people.services import create_tokens
 
     try:
-        issued = create_tokens(emails=args.emails)
+        issued = issue_tokens(emails=args.emails, days=args.days)
     except NotFound as exc:
         raise CliError(exc.detail) from exc
     sys.stdout.write("".join(f"{email} {token}\n" for email, token in issued))
+    return 0
+
+
+def cmd_tokens_list(args: argparse.Namespace) -> int:
+    setup_django()
+    from dissent.people.selectors import tokens_of
+
+    print("\t".join(TOKEN_COLUMNS))
+    for token in tokens_of(email=args.email):
+        revoked = token.revoked_at.isoformat(timespec="seconds") if token.revoked_at else "-"
+        print(
+            f"{token.pk}\t{token.user.email}\t{token.prefix}…\t{token.created_at.isoformat(timespec='seconds')}"
+            f"\t{token.expires_at.isoformat(timespec='seconds')}\t{revoked}"
+        )
+    return 0
+
+
+def cmd_tokens_revoke(args: argparse.Namespace) -> int:
+    setup_django()
+    from dissent.channel.operators import revoke_tokens
+
+    print(f"{revoke_tokens(ids=args.ids)} token(s) revoked")
     return 0
 
 
@@ -59,9 +89,18 @@ def add_imports(sub: argparse._SubParsersAction) -> None:
 
 
 def add_tokens(sub: argparse._SubParsersAction) -> None:
-    group = sub.add_parser("tokens", help="API tokens: create EMAIL [EMAIL ...]").add_subparsers(
-        dest="action", metavar="ACTION", required=True
-    )
+    group = sub.add_parser(
+        "tokens", help="API tokens: create EMAIL [EMAIL ...], list [--email EMAIL], revoke ID [ID ...]"
+    ).add_subparsers(dest="action", metavar="ACTION", required=True)
     p = group.add_parser("create", help="print `EMAIL TOKEN` for each person; the token is shown only once")
     p.add_argument("emails", nargs="+", metavar="EMAIL")
+    p.add_argument(
+        "--days", type=int, help="days until the tokens expire, 1 to 366 (default: DISSENT_TOKEN_DAYS, 90)"
+    )
     p.set_defaults(func=cmd_tokens_create)
+    p = group.add_parser("list", help="list tokens (id, person, first characters, dates), never the tokens")
+    p.add_argument("--email", help="only this person's tokens")
+    p.set_defaults(func=cmd_tokens_list)
+    p = group.add_parser("revoke", help="revoke tokens by the ids `tokens list` shows")
+    p.add_argument("ids", nargs="+", type=int, metavar="ID")
+    p.set_defaults(func=cmd_tokens_revoke)

@@ -11,6 +11,7 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise CliError("--batch-size must be at least 1")
     setup_django()
+    from dissent.channel.operators import note_key_rotation
     from dissent.vault.kek import KekError
     from dissent.vault.rotation import RotationRefused, rotate_kek
 
@@ -18,6 +19,9 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
         rotation = rotate_kek(batch_size=args.batch_size, progress=print)
     except (RotationRefused, KekError) as exc:
         raise CliError(str(exc)) from None
+    note_key_rotation(
+        old_kek_id=rotation.old_kek_id, new_kek_id=rotation.new_kek_id, rewrapped=rotation.rewrapped
+    )
     if rotation.from_env:
         print(
             "done: now set DISSENT_KEK to the value of DISSENT_KEK_NEXT, remove DISSENT_KEK_NEXT, "

@@ -63,10 +63,10 @@ class UnitAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "created_at", "revoked_at")
+    list_display = ("prefix", "user", "created_at", "expires_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("user__email", "prefix")
-    readonly_fields = ("user", "prefix", "created_at", "revoked_at")
+    readonly_fields = ("user", "prefix", "created_at", "expires_at", "revoked_at")
     actions = ("revoke",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -157,12 +157,14 @@ class ApiToken(models.Model):
     """A personal bearer token. Only SHA-256 of the token is stored (design/pitfalls.md):
 
     a 256-bit random token needs no slow password hash, and a leaked table reveals no token.
+    A token skips the second factor, so it ends: ``expires_at``, at most a year after it is made.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True, editable=False)
     prefix = models.CharField(_("first characters"), max_length=12, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
@@ -175,4 +177,4 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from dissent.errors import InvalidInput
-from dissent.people.models import Membership, Unit, User, normalize_email
+from dissent.people.models import ApiToken, Membership, Unit, User, normalize_email
 from dissent.people.roles import UnitKind
 from dissent.people.services import chunks
 
@@ -155,3 +155,9 @@ def people_in_units(codes: Sequence[str], *, eligible_only: bool) -> set[int]:
 def unit_ids_of(people: Iterable[User]) -> set[int]:
     """Every unit any of these people belongs to."""
     return set(Membership.objects.filter(user__in=list(people)).values_list("unit_id", flat=True))
+
+
+def tokens_of(*, email: str | None = None) -> QuerySet[ApiToken]:
+    """Tokens, newest first, with their person: everyone's, or one address's (``dissent tokens list``)."""
+    tokens = ApiToken.objects.select_related("user").order_by("user__email", "-created_at", "-pk")
+    return tokens if email is None else tokens.filter(user__email=normalize_email(email))

@@ -10,8 +10,10 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TypeVar
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,6 +40,7 @@ from dissent.people.models import (
 from dissent.people.roles import Role
 
 TOKEN_PREFIX = "dsn_"  # noqa: S105 - a label that makes leaked tokens easy to scan for, not a secret
+MIN_TOKEN_DAYS, MAX_TOKEN_DAYS = 1, 366
 CHUNK = 900  # stays under SQLite's bound-parameter limit on old builds
 T = TypeVar("T")
 
@@ -175,11 +178,16 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_tokens(*, emails: Sequence[str]) -> list[tuple[str, str]]:
+def create_tokens(*, emails: Sequence[str], days: int | None = None) -> list[tuple[str, str]]:
     """Issue one new personal token per address; returns (email, token), the only time it is seen.
 
-    Unknown or inactive addresses reject the whole call so that no one is half-served.
+    Each expires after ``days`` (1 to 366; default ``DISSENT_TOKEN_DAYS``). Unknown or
+    inactive addresses reject the whole call so that no one is half-served.
     """
+    lifetime = settings.DISSENT_TOKEN_DAYS if days is None else days
+    if not MIN_TOKEN_DAYS <= lifetime <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"a token lasts {MIN_TOKEN_DAYS} to {MAX_TOKEN_DAYS} days, not {lifetime}")
+    expires_at = timezone.now() + timedelta(days=lifetime)
     wanted = [normalize_email(e) for e in emails]
     found: dict[str, int] = {}
     for part in chunks(wanted):
@@ -190,7 +198,9 @@ def create_tokens(*, emails: Sequence[str]) -> list[tuple[str, str]]:
     issued = [(email, TOKEN_PREFIX + secrets.token_urlsafe(32)) for email in wanted]
     ApiToken.objects.bulk_create(
         [
-            ApiToken(user_id=found[email], digest=token_digest(token), prefix=token[:12])
+            ApiToken(
+                user_id=found[email], digest=token_digest(token), prefix=token[:12], expires_at=expires_at
+            )
             for email, token in issued
         ],
         batch_size=CHUNK // 4,
@@ -208,4 +218,4 @@ def authenticate_token(token: str) -> User | None:
     """The active person behind a bearer token, or None. One indexed lookup, no slow hash."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    return sql.person_by_token_digest(token_digest(token))
+    return sql.person_by_token_digest(token_digest(token), now=timezone.now())

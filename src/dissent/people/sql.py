@@ -7,15 +7,20 @@ request, bench/sign_http.py), so it is one statement built once from the models'
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
+
+from django.db import connection
 
 from dissent import rows
 from dissent.people.models import ApiToken, User
 
 
-def person_by_token_digest(digest: str) -> User | None:
-    """The active person holding the unrevoked token with this SHA-256 digest."""
-    return rows.fetch_one(User, token_sql(), [digest], alias="u")
+def person_by_token_digest(digest: str, *, now: datetime) -> User | None:
+    """The active person holding the unrevoked, unexpired token with this SHA-256 digest."""
+    return rows.fetch_one(
+        User, token_sql(), [digest, connection.ops.adapt_datetimefield_value(now)], alias="u"
+    )
 
 
 @cache
@@ -23,5 +28,5 @@ def token_sql() -> str:
     columns, _names = rows.select_list(User, "u")
     return (
         f"SELECT {columns} FROM {rows.table(User)} u JOIN {rows.table(ApiToken)} t ON t.user_id = u.id "  # noqa: S608
-        "WHERE t.digest = %s AND t.revoked_at IS NULL AND u.is_active"
+        "WHERE t.digest = %s AND t.revoked_at IS NULL AND t.expires_at > %s AND u.is_active"
     )
