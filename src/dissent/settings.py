@@ -171,6 +171,12 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dissent Channel] "
+# Accounts cannot be taken over through their addresses: a reset goes only to the login
+# address, a reset for an unknown address sends nothing (and the page answers the same), and a
+# change of address, password or reset is announced by e-mail (a change to the old address).
+ACCOUNT_FORMS = {"reset_password": "dissent.people.forms.PrimaryAddressResetForm"}
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 
 # Trust: two factors for privileged roles (people/mfa.py), login throttling, re-authentication
 # within 15 minutes for signing and exports (people/reauth.py), sessions that end when idle
@@ -178,7 +184,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Dissent Channel] "
 MFA_ADAPTER = "dissent.people.mfa.VaultMFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Dissent Channel"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed logins: per client address, and per account at that address; a larger ceiling per
+# account alone, which one address cannot reach (people/adapters.py).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "login_failed_account": "100/h/key"}
+# Two factors for everyone, not only for the privileged roles (people/mfa.py).
+MFA_FOR_EVERYONE = env_flag("DISSENT_MFA_FOR_EVERYONE")
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 15 * 60
 try:
     SESSION_IDLE_MINUTES = int(os.environ.get("DISSENT_SESSION_IDLE_MINUTES", "30"))

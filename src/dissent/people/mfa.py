@@ -2,8 +2,9 @@
 
 People who see other people's memos or run the installation (office, office head,
 leadership, auditor, admin) must have an authenticator app (TOTP; recovery codes come
-with it). Until they set one up, every page sends them to the set-up. Personal API
-tokens are not affected: a token is a separate credential an administrator issues.
+with it); with ``DISSENT_MFA_FOR_EVERYONE`` everyone must. Until they set one up, every
+page sends them to the set-up. Personal API tokens are not affected: a token is a separate
+credential an administrator issues, and it expires (``DISSENT_TOKEN_DAYS``, at most a year).
 
 allauth stores TOTP secrets and recovery-code seeds in the database; here they are
 wrapped under the key-encryption key like every other secret, so a database dump does
@@ -41,15 +42,15 @@ WRAPPED_KEYS = ("secret", "seed")
 
 
 def must_set_up_mfa(person: Any) -> bool:
-    """Holds a role that requires two factors but has no authenticator app yet (one query)."""
+    """Must use two factors (a privileged role, or everyone with ``DISSENT_MFA_FOR_EVERYONE``)
+    but has no authenticator app yet (one query)."""
     if not person.is_authenticated:
         return False
     has_totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-    return (
-        User.objects.filter(pk=person.pk, role_assignments__role__in=MFA_ROLES)
-        .exclude(Exists(has_totp))
-        .exists()
-    )
+    required = User.objects.filter(pk=person.pk)
+    if not settings.MFA_FOR_EVERYONE:
+        required = required.filter(role_assignments__role__in=MFA_ROLES)
+    return required.exclude(Exists(has_totp)).exists()
 
 
 class VaultMFAAdapter(DefaultMFAAdapter):
