@@ -108,8 +108,6 @@ def record_change(
     ``facts`` are extra metadata such as counts. Call it inside the change's transaction.
     """
     details: dict[str, Any] = {"operator": operator_details(via), "changes": changes, **plain(facts)}
-    if target is not None:
-        details["object"] = str(target)[:200] if not isinstance(target, User) else target.email
     event = record(actor=actor, action=action, target=target, details=details)
     if widens_readers(target, changes):
         announce_widening()
