@@ -16,7 +16,7 @@ from dissent.audit.models import AuditEvent
 from dissent.channel.models import ChannelSettings, ClosureDay
 from dissent.notify.models import Notification
 from dissent.people.models import ApiToken, User
-from tests.conftest import PASSWORD, Personas, token_for, totp_code
+from tests.conftest import PASSWORD, Personas, logged_in, token_for, totp_code
 
 SETTINGS_PAGE = "/admin/channel/channelsettings/1/change/"
 
@@ -85,6 +85,10 @@ def test_an_admin_granting_themselves_the_distribution_leaves_the_grant_and_the_
 
     assert announced_to() == {org.auditor.email, org.office_head.email}
     assert Notification.objects.filter(kind="access.widened").count() == 2  # the grant; the revert narrows
+    assert "An operator widened who may read memos" in logged_in(org.auditor).get("/inbox/").content.decode()
+    assert (
+        Notification.objects.filter(kind="access.widened", email_status="pending").count() == 2
+    )  # the outbox
 
     assert cli.main(["audit", "verify"]) == 0
     assert "audit trail intact" in capsys.readouterr().out
