@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from dissent.errors import InvalidInput
@@ -155,3 +155,26 @@ def people_in_units(codes: Sequence[str], *, eligible_only: bool) -> set[int]:
 def unit_ids_of(people: Iterable[User]) -> set[int]:
     """Every unit any of these people belongs to."""
     return set(Membership.objects.filter(user__in=list(people)).values_list("unit_id", flat=True))
+
+
+def unit_ids_query(person: User) -> QuerySet[Membership]:
+    """The ids of the person's units, as a subquery: "addressed to my units" stays one query."""
+    return Membership.objects.filter(user=person).values("unit_id")
+
+
+def first_unit_among(person: User, unit_ids: Collection[int] | None) -> int | None:
+    """The person's first unit (by position) among ``unit_ids``, or their primary unit when None."""
+    members = Membership.objects.filter(user=person)
+    if unit_ids is not None:
+        members = members.filter(unit_id__in=list(unit_ids))
+    return members.order_by("position").values_list("unit_id", flat=True).first()
+
+
+def active_people_after(after: int, *, unit_ids: Collection[int] | None, limit: int) -> list[User]:
+    """The next ``limit`` active people with an e-mail address, by id after ``after``: members of
+    ``unit_ids``, or everyone when None. A cursor walk, so a batch costs the same at any depth."""
+    people = User.objects.filter(is_active=True, pk__gt=after).exclude(email="")
+    if unit_ids is not None:
+        member = Membership.objects.filter(user=OuterRef("pk"), unit_id__in=list(unit_ids))
+        people = people.filter(Exists(member))
+    return list(people.order_by("pk").only("pk", "email", "language")[:limit])
