@@ -111,13 +111,14 @@ def send_batch(message: Broadcast, batch: list[User], connection: BaseEmailBacke
                 sent += 1
             except smtplib.SMTPRecipientsRefused:
                 log.warning("the mail server refused person %s for message %s", person.pk, message.public_id)
-            except Exception:
+            except Exception as exc:  # the run stops whatever went wrong, so that runs stay bounded
                 log.warning(
-                    "e-mailing message %s stopped before person %s; it is due again in %s",
+                    "e-mailing message %s stopped before person %s (%s); it is due again in %s",
                     message.public_id,
                     person.pk,
+                    type(exc).__name__,
                     RETRY,
-                    exc_info=True,
+                    exc_info=not isinstance(exc, smtplib.SMTPException | OSError),  # ours: with the traceback
                 )
                 return sent, reached
         reached = person.pk

@@ -35,7 +35,9 @@ class Broadcast(models.Model):
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("message"))
     to_all = models.BooleanField(default=False)
-    memos = models.ManyToManyField(Memo, through="MemoLink", related_name="+", blank=True)
+    memos: models.ManyToManyField[Memo, MemoLink] = models.ManyToManyField(
+        Memo, through="MemoLink", related_name="+", blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     email_through = models.BigIntegerField(default=0)
     email_due_at = models.DateTimeField(null=True, blank=True, default=timezone.now)

@@ -26,9 +26,14 @@ def addressed(actor: User) -> Q:
     return Q(to_all=True) | Q(Exists(mine))
 
 
+def read_by(actor: User) -> Exists:
+    """The condition "``actor`` has opened the message"."""
+    return Exists(Read.objects.filter(broadcast=OuterRef("pk"), user=actor))
+
+
 def with_read(messages: QuerySet[Broadcast], actor: User) -> QuerySet[Broadcast]:
     """Each message with ``is_read``: whether ``actor`` has opened it."""
-    return messages.annotate(is_read=Exists(Read.objects.filter(broadcast=OuterRef("pk"), user=actor)))
+    return messages.annotate(is_read=read_by(actor))
 
 
 def addressed_to(actor: User) -> QuerySet[Broadcast]:
@@ -51,8 +56,13 @@ def broadcast_for(actor: User, public_id: str) -> Broadcast:
     return message
 
 
+def unread(actor: User) -> QuerySet[Broadcast]:
+    """The messages addressed to ``actor`` that they have not opened, newest first."""
+    return Broadcast.objects.filter(addressed(actor)).exclude(read_by(actor)).select_related("author")
+
+
 def unread_count(actor: User) -> int:
-    return addressed_to(actor).filter(is_read=False).count()
+    return unread(actor).count()
 
 
 def linked_memo_ids(actor: User, messages: Sequence[Broadcast]) -> dict[int, list[str]]:

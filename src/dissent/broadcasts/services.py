@@ -27,11 +27,11 @@ class LeadershipOnly(PermissionDenied):
     default_detail = gettext_lazy("Only leadership may write to all staff or to units.")
 
 
-def clean_codes(values: Sequence[str], *, limit: int, what: str) -> list[str]:
-    """Distinct, stripped, in the order given; InvalidInput past ``limit``."""
+def clean_codes(values: Sequence[str], *, limit: int, too_many: str) -> list[str]:
+    """Distinct, stripped, in the order given; InvalidInput ``too_many`` past ``limit``."""
     codes = list(dict.fromkeys(v.strip() for v in values if v.strip()))
     if len(codes) > limit:
-        raise InvalidInput(_("Name at most %(n)d %(what)s.") % {"n": limit, "what": what})
+        raise InvalidInput(too_many % {"n": limit})
     return codes
 
 
@@ -73,9 +73,11 @@ def send_broadcast(
     # One line: the title is also the e-mail's subject, where a line break has no place.
     clean_title = " ".join(clean_text(title, field="title", limit=MAX_TITLE, required=True).split())
     clean_body = clean_text(body, field="body", limit=MAX_BODY, required=True)
-    codes = clean_codes(unit_codes, limit=MAX_UNITS, what=_("units"))
+    codes = clean_codes(unit_codes, limit=MAX_UNITS, too_many=_("Name at most %(n)d units."))
     chosen, addressed = resolve_units(codes) if codes else (set(), set())
-    memos = visible_memos(actor, clean_codes(memo_ids, limit=MAX_MEMOS, what=_("memos")))
+    memos = visible_memos(
+        actor, clean_codes(memo_ids, limit=MAX_MEMOS, too_many=_("Link at most %(n)d memos."))
+    )
     with transaction.atomic():
         message = Broadcast.objects.create(author=actor, title=clean_title, body=clean_body, to_all=not codes)
         Audience.objects.bulk_create(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
@@ -157,7 +158,7 @@ def unit_ids_of(people: Iterable[User]) -> set[int]:
     return set(Membership.objects.filter(user__in=list(people)).values_list("unit_id", flat=True))
 
 
-def unit_ids_query(person: User) -> QuerySet[Membership]:
+def unit_ids_query(person: User) -> QuerySet[Membership, Any]:
     """The ids of the person's units, as a subquery: "addressed to my units" stays one query."""
     return Membership.objects.filter(user=person).values("unit_id")
 

@@ -30,7 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "listing": listing,
         "items": items,
         "unread": selectors.unread_count(actor),
-        "new_messages": list(broadcasts.addressed_to(actor).filter(is_read=False)[:UNREAD_MESSAGES_SHOWN]),
+        "new_messages": list(broadcasts.unread(actor)[:UNREAD_MESSAGES_SHOWN]),
         "preference": PreferenceForm(initial={"email": selectors.wants_email(actor)}),
     }
     return render(request, "web/inbox/inbox.html", context)
