@@ -102,3 +102,11 @@ def test_sending_to_all_staff_costs_the_same_queries_for_ten_people_or_two_hundr
     people.import_people(data=f"email,name,units,roles,eligible,language\n{rows}\n".encode())
     many = queries_for(send)
     assert many == few
+
+
+@pytest.mark.django_db
+def test_someone_who_read_the_message_before_its_e_mail_went_out_gets_none(org: Personas) -> None:
+    message = services.send_broadcast(actor=org.leader, title=TITLE, body=BODY, unit_codes=["MIN"])
+    services.mark_read(actor=org.drafter, broadcast_id=message.public_id)
+    assert tasks.email_due_broadcasts.call_local() == 3
+    assert org.drafter.email not in sent_to()

@@ -32,7 +32,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dissent.broadcasts.models import Broadcast
+from dissent.broadcasts.models import Broadcast, Read
 from dissent.notify import selectors as notify
 from dissent.people import selectors as people
 from dissent.people.models import User
@@ -99,9 +99,10 @@ def audience_of(message: Broadcast) -> set[int] | None:
 
 
 def send_batch(message: Broadcast, batch: list[User], connection: BaseEmailBackend) -> tuple[int, int]:
-    """Send to each person in ``batch`` who wants e-mail and is not the author: how many were
+    """Send to each person in ``batch`` who wants e-mail, has not read the message yet and is not
+    its author: how many were
     sent, and the id of the last person handled (the whole batch unless the server failed)."""
-    muted = notify.muted_among(p.pk for p in batch)
+    muted = notify.muted_among(p.pk for p in batch) | readers_among(message, batch)
     sent, reached = 0, message.email_through
     for person in batch:
         if person.pk != message.author_id and person.pk not in muted:
@@ -123,6 +124,15 @@ def send_batch(message: Broadcast, batch: list[User], connection: BaseEmailBacke
                 return sent, reached
         reached = person.pk
     return sent, reached
+
+
+def readers_among(message: Broadcast, batch: list[User]) -> set[int]:
+    """Those who already read the message in Dissent Channel: they need no e-mail of it."""
+    return set(
+        Read.objects.filter(broadcast=message, user_id__in=[p.pk for p in batch]).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def advance(message: Broadcast, reached: int) -> None:
