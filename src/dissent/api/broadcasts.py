@@ -83,7 +83,7 @@ def outs(me: User, messages: list[Broadcast]) -> list[BroadcastOut]:
             units=units.get(m.pk, []),
             memo_ids=memos.get(m.pk, []),
             created_at=m.created_at,
-            read=bool(getattr(m, "is_read", False)),
+            read=selectors.was_read(m),
         )
         for m in messages
     ]

@@ -36,6 +36,11 @@ def with_read(messages: QuerySet[Broadcast], actor: User) -> QuerySet[Broadcast]
     return messages.annotate(is_read=read_by(actor))
 
 
+def was_read(message: Broadcast) -> bool:
+    """``is_read`` of a message read through ``with_read``."""
+    return bool(getattr(message, "is_read", False))
+
+
 def addressed_to(actor: User) -> QuerySet[Broadcast]:
     """The messages addressed to ``actor``, newest first, with the author: one query."""
     return with_read(Broadcast.objects.filter(addressed(actor)), actor).select_related("author")

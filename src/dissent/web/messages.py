@@ -35,7 +35,7 @@ def message_detail(request: HttpRequest, broadcast_id: str) -> HttpResponse:
     """Opening a message addressed to me marks it read; leadership may open any, unrecorded."""
     actor = me(request)
     message = selectors.broadcast_for(actor, broadcast_id)
-    if not message.is_read and selectors.addressed_to(actor).filter(pk=message.pk).exists():
+    if not selectors.was_read(message) and selectors.addressed_to(actor).filter(pk=message.pk).exists():
         services.mark_read(actor=actor, broadcast_id=broadcast_id)
     context = {
         "message": message,
