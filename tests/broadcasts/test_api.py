@@ -9,7 +9,7 @@ import pytest
 from dissent.audit.models import AuditEvent
 from dissent.broadcasts.models import Read
 from tests.channel.helpers import Api
-from tests.conftest import Personas
+from tests.conftest import Personas, queries_for
 from tests.web.helpers import draft, submitted
 
 MESSAGE = {
@@ -152,3 +152,16 @@ def test_sending_is_one_audit_event_that_names_the_message_not_its_words(org: Pe
         "memos": [],
     }
     assert MESSAGE["title"] not in str(event.details)
+
+
+@pytest.mark.django_db
+def test_my_list_costs_the_same_queries_for_one_message_or_many(org: Personas) -> None:
+    memo_id = submitted(org)
+    api = Api(org.drafter)
+    api.ok("get", "/broadcasts")  # the token's first use also records its use
+    send(org, memo_ids=[memo_id])
+    one = queries_for(lambda: api.ok("get", "/broadcasts"))
+    for n in range(5):
+        send(org, units=["NOR"], title=f"Message {n}", memo_ids=[memo_id])
+    assert len(api.ok("get", "/broadcasts")["items"]) == 6
+    assert queries_for(lambda: api.ok("get", "/broadcasts")) == one
