@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dissent.signing",
     "dissent.notify",
     "dissent.attachments",
+    "dissent.broadcasts",
     "dissent.web",
     "dissent.api",
 ]

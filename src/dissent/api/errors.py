@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from dissent.errors import DomainError
@@ -29,6 +29,13 @@ STATUS_CODES = {
     413: "too_large",
     422: "invalid",
 }
+
+
+class ErrorOut(Schema):
+    """What every refusal answers, for the OpenAPI description of an operation's errors."""
+
+    detail: str
+    code: str
 
 
 def error_body(detail: str, code: str, **extra: Any) -> dict[str, Any]:

@@ -34,6 +34,7 @@ ACTIONS: dict[str, Promise] = {
     "attachment.downloaded": _("Downloaded an attached file"),
     "deadline.warned": _("Warned the office of a deadline"),
     "deadline.escalated": _("Escalated a missed deadline"),
+    "broadcast.sent": _("Sent a message to staff"),
     "signature.added": _("Signed a memo"),
     "signature.withdrawn": _("Withdrew a signature"),
     "admin.added": _("Added an object in the admin site"),

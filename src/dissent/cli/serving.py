@@ -48,9 +48,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     setup_django()
     from django.core.management import call_command
 
+    from dissent.broadcasts.tasks import email_due_broadcasts
     from dissent.notify.tasks import email_due_notifications
 
     email_due_notifications()
+    email_due_broadcasts()
     call_command("run_huey", workers=args.workers, worker_type="thread")
     return 0
 

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from dissent.channel.models import ChannelSettings
+from dissent.demo.broadcasts import load_demo_broadcasts
 from dissent.demo.memos import load_demo_memos
 from dissent.demo.organisation import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, people_csv, units_csv
 from dissent.people import services
@@ -30,8 +31,10 @@ def load_demo_if_empty() -> str:
         for person in User.objects.filter(role_assignments__role__in=MFA_ROLES).distinct():
             TOTP.activate(person, DEMO_TOTP_SECRET)
         memos = load_demo_memos()
+        load_demo_broadcasts(about=memos[0])
     count = User.objects.count()
     return (
-        f"Loaded the fictional demo organisation: {count} people, {memos} memos. "
+        f"Loaded the fictional demo organisation: {count} people, {len(memos)} memos, "
+        "a message from leadership. "
         f"Log in as drafter@{DEMO_DOMAIN} / {DEMO_PASSWORD}"
     )

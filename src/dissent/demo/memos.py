@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dissent.channel import services
+from dissent.channel.models import Memo
 from dissent.people.models import User
 from dissent.signing import services as signing
 
@@ -58,7 +59,8 @@ def person(local: str) -> User:
     return User.objects.get(email=f"{local}@demo.example")
 
 
-def load_demo_memos() -> int:
+def load_demo_memos() -> list[Memo]:
+    """The demo memos, the water memo first."""
     drafter, cosigner, office, head = (
         person("drafter"),
         person("cosigner"),
@@ -111,4 +113,4 @@ def load_demo_memos() -> int:
         signing.sign_memo(
             actor=signer, memo_id=waiting.public_id, version_sha256=version.sha256, name_visible=True
         )
-    return 4
+    return [water, archive, language, waiting]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
 from dissent.notify.models import Notification, Preference
@@ -25,3 +27,10 @@ def wants_email(user: User) -> bool:
     """E-mail is on until the person turns it off (see Preference)."""
     pref = Preference.objects.filter(user=user).first()
     return True if pref is None else pref.email
+
+
+def muted_among(user_ids: Iterable[int]) -> set[int]:
+    """Those of these people who turned e-mail off."""
+    return set(
+        Preference.objects.filter(user_id__in=list(user_ids), email=False).values_list("user_id", flat=True)
+    )

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from dissent.errors import InvalidInput
@@ -161,3 +162,26 @@ def tokens_of(*, email: str | None = None) -> QuerySet[ApiToken]:
     """Tokens, newest first, with their person: everyone's, or one address's (``dissent tokens list``)."""
     tokens = ApiToken.objects.select_related("user").order_by("user__email", "-created_at", "-pk")
     return tokens if email is None else tokens.filter(user__email=normalize_email(email))
+
+
+def unit_ids_query(person: User) -> QuerySet[Membership, Any]:
+    """The ids of the person's units, as a subquery: "addressed to my units" stays one query."""
+    return Membership.objects.filter(user=person).values("unit_id")
+
+
+def first_unit_among(person: User, unit_ids: Collection[int] | None) -> int | None:
+    """The person's first unit (by position) among ``unit_ids``, or their primary unit when None."""
+    members = Membership.objects.filter(user=person)
+    if unit_ids is not None:
+        members = members.filter(unit_id__in=list(unit_ids))
+    return members.order_by("position").values_list("unit_id", flat=True).first()
+
+
+def active_people_after(after: int, *, unit_ids: Collection[int] | None, limit: int) -> list[User]:
+    """The next ``limit`` active people with an e-mail address, by id after ``after``: members of
+    ``unit_ids``, or everyone when None. A cursor walk, so a batch costs the same at any depth."""
+    people = User.objects.filter(is_active=True, pk__gt=after).exclude(email="")
+    if unit_ids is not None:
+        member = Membership.objects.filter(user=OuterRef("pk"), unit_id__in=list(unit_ids))
+        people = people.filter(Exists(member))
+    return list(people.order_by("pk").only("pk", "email", "language")[:limit])

@@ -223,3 +223,35 @@ class SignForm(PageForm):
     slug = "sign"
     version_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
     name_visible = forms.BooleanField(label=_("co-signers see my name"), required=False)
+
+
+def codes_in(text: str) -> list[str]:
+    """Codes or ids typed in one field, separated by commas, spaces or line breaks."""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
+class BroadcastForm(PageForm):
+    """A message to staff: the service judges the units and memos and names what it refuses."""
+
+    slug = "broadcast"
+
+    title = forms.CharField(label=_("Title"), max_length=MAX_TITLE)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=MAX_MESSAGE,
+        widget=text_area(10),
+        help_text=_("Markdown: ## starts a heading, **bold**, *italic*, - starts a list item."),
+    )
+    units = forms.CharField(
+        label=_("Units"),
+        required=False,
+        help_text=_("Unit codes, separated by commas; each includes the units below it. Empty: all staff."),
+    )
+    memos = forms.CharField(
+        label=_("Linked memos"),
+        required=False,
+        help_text=_(
+            "Memo ids, separated by commas. Each reader sees only the memos they may see; "
+            "the others are not mentioned to them."
+        ),
+    )

@@ -1,4 +1,5 @@
-"""The person's inbox: what happened to memos they take part in, and whether to be e-mailed."""
+"""The person's inbox: what happened to memos they take part in, the messages from leadership
+they have not read yet, and whether to be e-mailed."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dissent.bounds import parse_id
+from dissent.broadcasts import selectors as broadcasts
 from dissent.notify import selectors, services
 from dissent.notify.kinds import text_for
 from dissent.web.forms import PreferenceForm
 from dissent.web.pages import me, page
 
 ITEMS_PER_PAGE = 50
+UNREAD_MESSAGES_SHOWN = 5
 
 
 @page
@@ -27,6 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "listing": listing,
         "items": items,
         "unread": selectors.unread_count(actor),
+        "new_messages": list(broadcasts.unread(actor)[:UNREAD_MESSAGES_SHOWN]),
         "preference": PreferenceForm(initial={"email": selectors.wants_email(actor)}),
     }
     return render(request, "web/inbox/inbox.html", context)

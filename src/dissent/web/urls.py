@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dissent.web import audit, inbox, memos, office, signers, signing
+from dissent.web import audit, inbox, memos, messages, office, signers, signing
 
 # The auditors' pages, included under /audit/ with the namespace "audit".
 audit_urlpatterns = [
@@ -36,4 +36,7 @@ urlpatterns = [
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.mark_read, name="inbox_read"),
     path("inbox/preferences/", inbox.preferences, name="inbox_preferences"),
+    path("messages/", messages.message_list, name="messages"),
+    path("messages/staff/", messages.staff_messages, name="staff_messages"),
+    path("messages/<slug:broadcast_id>/", messages.message_detail, name="message"),
 ]

@@ -10,6 +10,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from dissent.broadcasts import policy as broadcast_policy
+from dissent.broadcasts import selectors as broadcast_selectors
 from dissent.notify import selectors as notify_selectors
 from dissent.people.models import User
 from dissent.people.roles import Role
@@ -17,12 +19,20 @@ from dissent.people.selectors import roles_of
 
 register = template.Library()
 
-SECTIONS = (("/memos/", "memos"), ("/office/", "office"), ("/inbox/", "inbox"), ("/audit/", "audit"))
+SECTIONS = (
+    ("/memos/", "memos"),
+    ("/office/", "office"),
+    ("/inbox/", "inbox"),
+    ("/messages/staff/", "staff_messages"),
+    ("/messages/", "messages"),
+    ("/audit/", "audit"),
+)
 
 
 @register.inclusion_tag("web/_nav.html", takes_context=True)
 def main_nav(context: template.Context) -> dict[str, Any]:
-    """Links for a signed-in person, with their unread count; the office queue for the office."""
+    """Links for a signed-in person, with their unread counts; the office queue for the office,
+    messages to staff for leadership."""
     request = context["request"]
     user = request.user
     assert isinstance(user, User)
@@ -31,6 +41,8 @@ def main_nav(context: template.Context) -> dict[str, Any]:
     return {
         "section": section,
         "unread": notify_selectors.unread_count(user),
+        "unread_messages": broadcast_selectors.unread_count(user),
+        "leadership": broadcast_policy.can_send(roles),
         "office": bool(roles & {Role.OFFICE, Role.OFFICE_HEAD}),
         "auditor": Role.AUDITOR in roles,
     }
