@@ -58,16 +58,21 @@ def scoped(actor: User, standing: Standing) -> MemoQuerySet:
 def memo_for(
     actor: User, memo_id: str, *, lock: bool = False, standing: Standing | None = None
 ) -> tuple[Memo, Access]:
-    """The memo and the actor's access to it, or NotFound — the same for hidden and missing."""
-    memos = scoped(actor, standing or standing_of(actor)).filter(public_id=memo_id)
+    """The memo and the actor's access to it, or NotFound — the same for hidden and missing.
+
+    The visibility rule is in the WHERE clause, so a hidden memo, like a missing id, comes back
+    as no row: the same statement, nothing loaded or decrypted, the same NotFound after, and no
+    difference in time to probe ids with. ``can_view`` asks the same rule of the columns.
+    """
+    standing = standing or standing_of(actor)
+    memos = scoped(actor, standing).visible_to(actor, standing).filter(public_id=memo_id)
     if lock:
         memos = memos.select_for_update(of=("self",))
     memo = memos.first()
     if memo is None:
         raise NotFound()
     access = access_of(memo, actor)
-    if not can_view(access):
-        raise NotFound()
+    assert can_view(access), "visible_to and can_view are one rule (policy.is_party)"
     return memo, access
 
 
