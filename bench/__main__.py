@@ -18,7 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-BENCHMARKS = ["import_people", "tokens_create", "audit_append", "audit_verify", "sign_service", "sign_http"]
+BENCHMARKS = [
+    "import_people",
+    "tokens_create",
+    "audit_append",
+    "audit_verify",
+    "sign_service",
+    "sign_http",
+    "hidden_memo",
+]
 RESULTS = Path(__file__).parent / "results"
 
 
