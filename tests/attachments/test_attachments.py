@@ -12,7 +12,7 @@ from dissent.attachments.files import FileRefused, check_file, safe_filename
 from dissent.attachments.models import Attachment
 from dissent.audit.models import AuditEvent
 from tests.channel.helpers import Api, new_memo
-from tests.conftest import Personas
+from tests.conftest import Personas, logged_in
 
 PDF = b"%PDF-1.7\n" + b"x" * 100
 ALLOWED = frozenset({"pdf", "txt", "png", "docx"})
@@ -132,3 +132,18 @@ def test_text_cut_mid_character_by_the_sniffed_head_is_still_text() -> None:
     data = "异议".encode() * 3000
     checked = check_file(name="n.txt", head=data[:8191], size=len(data), max_bytes=10**6, allowed=ALLOWED)
     assert checked.content_type == "text/plain"
+
+
+def test_seeing_the_names_of_a_memos_files_is_recorded(org: Personas) -> None:
+    drafter, cosigner = Api(org.drafter), Api(org.cosigner)
+    memo = new_memo(drafter)
+    assert drafter.ok("get", f"/memos/{memo['id']}/attachments")["count"] == 0
+    assert not AuditEvent.objects.filter(action="attachment.listed").exists(), "no names, nothing read"
+    upload(drafter, memo["id"], "draft response to the minister.pdf", PDF)
+    upload(drafter, memo["id"], "annex.pdf", PDF)
+    assert drafter.ok("get", f"/memos/{memo['id']}/attachments")["count"] == 2
+    assert cosigner.get(f"/memos/{memo['id']}/attachments")[0] == 404
+    (listed,) = AuditEvent.objects.filter(action="attachment.listed")
+    assert (listed.actor_id, listed.memo_id, listed.details) == (org.drafter.pk, memo["id"], {"files": 2})
+    trail = logged_in(org.auditor).get("/audit/", {"action": "attachment.listed"}).content.decode()
+    assert "Saw the names of a memo&#x27;s attached files" in trail
