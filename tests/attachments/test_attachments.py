@@ -160,7 +160,7 @@ def test_a_file_over_the_limit_is_refused_by_its_size_without_being_read(
 
     def counted(self: TemporaryUploadedFile) -> Any:
         def read_and_count(*args: Any) -> bytes:
-            data: bytes = spooled.fget(self)(*args)  # type: ignore[attr-defined]
+            data: bytes = spooled.fget(self)(*args)
             read.append(len(data))
             return data
 

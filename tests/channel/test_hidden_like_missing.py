@@ -74,7 +74,7 @@ def test_the_api_answers_a_hidden_memo_as_a_missing_one(
     def call(memo_id: str) -> HttpResponse:
         url = "/api/v1" + path.format(id=memo_id)
         send = getattr(outsider.client, method)
-        return send(url, data=data, content_type="application/json", headers=outsider.headers)  # type: ignore[no-any-return]
+        return send(url, data=data, content_type="application/json", headers=outsider.headers)
 
     assert_alike(call, hidden)
 
@@ -87,6 +87,6 @@ def test_pages_answer_a_hidden_memo_as_a_missing_one(
     client = logged_in(org.cosigner)
 
     def call(memo_id: str) -> HttpResponse:
-        return getattr(client, method)(path.format(id=memo_id), data=data)  # type: ignore[no-any-return]
+        return getattr(client, method)(path.format(id=memo_id), data=data)
 
     assert_alike(call, hidden)

@@ -25,7 +25,7 @@ from tests.web.helpers import draft
 
 TOO_DIFFERENT = {
     "en": "Versions 1 and 2 are too different here to show line by line.",
-    "zh-hans": "第 1 版与第 2 版在此处差异太大，无法逐行显示。",
+    "zh-hans": "第 1 版与第 2 版在此处差异太大，无法逐行显示。",  # noqa: RUF001 - Chinese punctuation
 }
 
 
@@ -105,9 +105,7 @@ def new_hunks(old: list[str], new: list[str]) -> list[list[tuple[str, int, int, 
     return list(KnownBlocks(blocks, old, new).get_grouped_opcodes(3))
 
 
-edits = st.lists(
-    st.tuples(st.sampled_from(["insert", "delete", "rewrite"]), st.integers(0, 80)), max_size=6
-)
+edits = st.lists(st.tuples(st.sampled_from(["insert", "delete", "rewrite"]), st.integers(0, 80)), max_size=6)
 
 
 @given(size=st.integers(0, 80), changes=edits)

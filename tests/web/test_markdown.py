@@ -94,7 +94,7 @@ def test_past_the_bound_the_text_is_shown_as_written_with_a_note(org: Personas) 
     memo_id = draft(org, body=body)
     for person, note in (
         (org.drafter, "This text has too much formatting to show formatted; it is shown as written."),
-        (org.cosigner, "此文本格式过多，无法按格式显示；按原文显示。"),
+        (org.cosigner, "此文本格式过多，无法按格式显示；按原文显示。"),  # noqa: RUF001 - Chinese punctuation
     ):
         client = logged_in(person)
         client.get(f"/memos/{memo_id}/")  # the process's first page loads templates

@@ -40,7 +40,7 @@ class FieldDiff:
         return self.hunks is None or bool(self.hunks)
 
 
-class KnownBlocks(difflib.SequenceMatcher):  # type: ignore[type-arg]
+class KnownBlocks(difflib.SequenceMatcher):
     """difflib's hunks and context over matching blocks found elsewhere (with bounded work)."""
 
     def __init__(self, blocks: list[tuple[int, int, int]], old: list[str], new: list[str]) -> None:

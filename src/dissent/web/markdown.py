@@ -8,7 +8,7 @@ a remote image would tell its server whenever someone opens the memo.
 
 Rendering is bounded. markdown-it tries its inline rules at every character in ``MARKUP``
 (its "terminators", plus ``|`` for tables and line ends for blocks), and on hostile text
-each can cost 25–35 µs ("![" repeated over a 200,000-character body took 6.4 s), against
+each can cost 25 to 35 µs ("![" repeated over a 200,000-character body took 6.4 s), against
 well under a microsecond for a letter. A text with more than ``MAX_MARKUP`` of them (a
 heavily formatted 200,000-character memo has about 9,000) is shown as written, in plain
 paragraphs, with a note saying so: at most about 0.3 s of rendering, counted in linear time.

@@ -1,7 +1,7 @@
 """Which lines two versions have in common, found with a bounded amount of work.
 
 ``difflib.SequenceMatcher`` is super-linear on adversarial input (1,200 short lines held a
-worker for 25–46 s), and a memo body may have 200,000 characters. This is Myers' O((N+M)·D)
+worker for 25 to 46 s), and a memo body may have 200,000 characters. This is Myers' O((N+M)·D)
 algorithm ("An O(ND) Difference Algorithm and Its Variations", 1986) over line numbers,
 after the common head and tail are cut off in linear time, with every step counted: each
 diagonal tried and each matching line followed costs one unit, and past ``budget`` units
