@@ -26,6 +26,7 @@ BENCHMARKS = [
     "sign_service",
     "sign_http",
     "broadcast_send",
+    "hidden_memo",
 ]
 RESULTS = Path(__file__).parent / "results"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.test import override_settings
 
 from dissent.attachments.files import FileRefused, check_file, safe_filename
 from dissent.attachments.models import Attachment
 from dissent.audit.models import AuditEvent
 from tests.channel.helpers import Api, new_memo
-from tests.conftest import Personas
+from tests.conftest import Personas, logged_in
 
 PDF = b"%PDF-1.7\n" + b"x" * 100
 ALLOWED = frozenset({"pdf", "txt", "png", "docx"})
@@ -132,3 +132,44 @@ def test_text_cut_mid_character_by_the_sniffed_head_is_still_text() -> None:
     data = "异议".encode() * 3000
     checked = check_file(name="n.txt", head=data[:8191], size=len(data), max_bytes=10**6, allowed=ALLOWED)
     assert checked.content_type == "text/plain"
+
+
+def test_seeing_the_names_of_a_memos_files_is_recorded(org: Personas) -> None:
+    drafter, cosigner = Api(org.drafter), Api(org.cosigner)
+    memo = new_memo(drafter)
+    assert drafter.ok("get", f"/memos/{memo['id']}/attachments")["count"] == 0
+    assert not AuditEvent.objects.filter(action="attachment.listed").exists(), "no names, nothing read"
+    upload(drafter, memo["id"], "draft response to the minister.pdf", PDF)
+    upload(drafter, memo["id"], "annex.pdf", PDF)
+    assert drafter.ok("get", f"/memos/{memo['id']}/attachments")["count"] == 2
+    assert cosigner.get(f"/memos/{memo['id']}/attachments")[0] == 404
+    (listed,) = AuditEvent.objects.filter(action="attachment.listed")
+    assert (listed.actor_id, listed.memo_id, listed.details) == (org.drafter.pk, memo["id"], {"files": 2})
+    trail = logged_in(org.auditor).get("/audit/", {"action": "attachment.listed"}).content.decode()
+    assert "Saw the names of a memo&#x27;s attached files" in trail
+
+
+@override_settings(DISSENT_ATTACHMENT_MAX_BYTES=10_000, FILE_UPLOAD_MAX_MEMORY_SIZE=1_000)
+def test_a_file_over_the_limit_is_refused_by_its_size_without_being_read(
+    org: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Django spools a large upload to disk; reading it whole into memory to refuse it would
+    let one request take as much memory as it likes."""
+    read: list[int] = []
+    spooled = TemporaryUploadedFile.read
+
+    def counted(self: TemporaryUploadedFile) -> Any:
+        def read_and_count(*args: Any) -> bytes:
+            data: bytes = spooled.fget(self)(*args)
+            read.append(len(data))
+            return data
+
+        return read_and_count
+
+    monkeypatch.setattr(TemporaryUploadedFile, "read", property(counted))
+    drafter = Api(org.drafter)
+    memo = new_memo(drafter)
+    status, body = upload(drafter, memo["id"], "big.pdf", PDF + b"x" * 1_000_000)
+    assert (status, body["code"]) == (413, "too_large")
+    assert sum(read) <= 8192
+    assert upload(drafter, memo["id"], "small.pdf", PDF + b"x" * 5_000)[0] == 201

@@ -53,12 +53,15 @@ def test_pages_are_limited_and_counted(chain: list[AuditEvent], org: Personas, c
 
 
 @pytest.mark.parametrize("persona", ["office", "office_head", "leader", "outsider", "drafter", "admin"])
-def test_everyone_but_auditors_is_forbidden(
+def test_for_everyone_but_auditors_the_trail_does_not_exist(
     chain: list[AuditEvent], org: Personas, client: Client, persona: str
 ) -> None:
-    response = audit(client, getattr(org, persona))
-    assert response.status_code == 403
-    assert response.json() == {"detail": "You may not do this.", "code": "forbidden"}
+    person = getattr(org, persona)
+    response = audit(client, person)
+    unknown = client.get("/api/v1/no-such-path", headers=bearer(token_for(person)))
+    assert response.status_code == unknown.status_code == 404
+    assert response.content == unknown.content
+    assert response.json() == {"detail": "Not found.", "code": "not_found"}
     assert not AuditEvent.objects.filter(action="audit.read").exists()
 
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from nacl.signing import SigningKey
 
 from dissent import cli
@@ -135,3 +136,15 @@ def test_no_checkpoint_is_signed_for_a_broken_chain(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "BROKEN at event 1" in captured.err
+
+
+def test_verify_says_how_many_events_it_sealed_before_walking_the_chain(
+    chain: list[AuditEvent], capsys: pytest.CaptureFixture[str]
+) -> None:
+    for memo_id in ("41", "42", "43"):
+        AuditEvent.objects.create(at=timezone.now(), action="memo.read", memo_id=memo_id)
+    assert cli.main(["audit", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sealed 3 events that had been left unsealed\naudit trail intact: 8 events")
+    assert cli.main(["audit", "verify"]) == 0
+    assert capsys.readouterr().out.startswith("audit trail intact: 8 events")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
 import pytest
@@ -228,3 +230,18 @@ def test_unknown_people_are_named_in_the_error(org: Personas) -> None:
         == "not_eligible"
     )
     assert drafter.post(f"/memos/{memo['id']}/drafters", {"email": "drafter@example.org"})[0] == 409
+
+
+def test_a_response_answering_one_recommendation_60000_times_is_refused_at_once(org: Personas) -> None:
+    """Each item cost ~30 µs to validate, and finding the numbers answered twice was quadratic
+    (list.count per item): a memo has at most 50 recommendations, so that is all a response may list."""
+    drafter, office = Api(org.drafter), Api(org.office)
+    memo = new_memo(drafter)
+    drafter.ok("post", f"/memos/{memo['id']}/submit")
+    items = [{"number": 1, "outcome": "accepted", "text": "a"}] * 60_000
+    start = time.process_time()
+    status, body = office.post(f"/memos/{memo['id']}/response", {"body": "Answer", "recommendations": items})
+    assert time.process_time() - start < 1.0
+    assert (status, body["code"]) == (422, "invalid")
+    assert "recommendations: List should have at most 50 items" in body["detail"]
+    assert len(json.dumps(body)) < 2_000, "the answer does not echo what was sent"

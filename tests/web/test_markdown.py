@@ -1,8 +1,16 @@
-"""Memo bodies are Markdown written by staff: shown formatted, never able to run anything."""
+"""Memo bodies are Markdown written by staff: shown formatted, never able to run anything, and
+never taking long: past a bound of markup they are shown as written."""
 
 from __future__ import annotations
 
-from dissent.web.markdown import render_markdown
+import time
+
+import pytest
+
+from dissent.channel.content import MAX_BODY
+from dissent.web.markdown import MAX_MARKUP, markup_count, render_markdown
+from tests.conftest import Personas, logged_in
+from tests.web.helpers import draft
 
 
 def test_markdown_becomes_headings_emphasis_lists_and_links() -> None:
@@ -61,3 +69,39 @@ def test_an_image_becomes_a_link_so_opening_the_memo_fetches_nothing() -> None:
     assert "<img" not in html
     assert '<a href="https://tracker.example/pixel.png"' in html
     assert "The chart" in html
+
+
+# Each is the worst found for markdown-it of its kind; repeated up to MAX_MARKUP of its characters.
+HOSTILE = ["![", "[", "[a](", "*_", "a\n\n", "*[`<", "~~a", "<a", "&#", "[x][a]\n"]
+
+
+def hostile(pattern: str, markup: int) -> str:
+    return pattern * (markup // markup_count(pattern))
+
+
+@pytest.mark.parametrize("pattern", HOSTILE)
+def test_the_most_markup_still_formatted_renders_in_a_third_of_a_second(pattern: str) -> None:
+    """CPU time of this process: what the request costs, whatever else the shared machine runs."""
+    text = hostile(pattern, MAX_MARKUP)
+    start = time.process_time()
+    html = render_markdown(text)
+    assert time.process_time() - start < 0.5
+    assert "too much formatting" not in html
+
+
+def test_past_the_bound_the_text_is_shown_as_written_with_a_note(org: Personas) -> None:
+    body = hostile("![", MAX_BODY // 2) + "\n\n<script>alert(1)</script>"
+    memo_id = draft(org, body=body)
+    for person, note in (
+        (org.drafter, "This text has too much formatting to show formatted; it is shown as written."),
+        (org.cosigner, "此文本格式过多，无法按格式显示；按原文显示。"),  # noqa: RUF001 - Chinese punctuation
+    ):
+        client = logged_in(person)
+        client.get(f"/memos/{memo_id}/")  # the process's first page loads templates
+        start = time.process_time()
+        page = client.get(f"/memos/{memo_id}/").content.decode()
+        assert time.process_time() - start < 1.0
+        assert note in page
+        assert "![![![" in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert "<script>alert" not in page

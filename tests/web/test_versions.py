@@ -80,7 +80,7 @@ def test_unchanged_fields_have_no_changes_and_long_bodies_are_cut_to_context() -
     )
     fields = {str(f.label): f for f in compare(old, new)}
     assert [name for name, f in fields.items() if f.changed] == ["Memo"]
-    (hunk,) = fields["Memo"].hunks
+    (hunk,) = fields["Memo"].hunks or []
     assert [line.text for line in hunk if line.kind == "same"] == [
         "Paragraph 7.",
         "Paragraph 8.",

@@ -34,7 +34,7 @@ def attach(
     request: HttpRequest, memo_id: str, file: File[UploadedFile], message_id: Form[str | None] = None
 ) -> Status[AttachmentOut]:
     attachment, name = services.attach_file(
-        actor=actor(request), memo_id=memo_id, name=file.name or "", data=file.read(), message_id=message_id
+        actor=actor(request), memo_id=memo_id, upload=file, message_id=message_id
     )
     return Status(201, out(attachment, name))
 

@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema, Status
 from dissent.api.auth import actor
 from dissent.bounds import window
 from dissent.channel import policy, selectors, services
+from dissent.channel.content import MAX_RECOMMENDATIONS
 from dissent.channel.models import ChannelSettings, Memo
 from dissent.channel.status import OFFICE_DEADLINE, MemoStatus
 from dissent.channel.views_data import MemoView, memo_view, memo_views, thread
@@ -132,7 +133,8 @@ class OutcomeIn(Schema):
 
 class ResponseIn(Schema):
     body: str
-    recommendations: list[OutcomeIn]
+    # One item per recommendation; checked before the items are (each costs tens of µs to validate).
+    recommendations: list[OutcomeIn] = Field(max_length=MAX_RECOMMENDATIONS)
 
 
 class MessageIn(Schema):

@@ -1,4 +1,5 @@
-"""Reads of attachments, scoped to the actor like the memo they belong to; every download is audited.
+"""Reads of attachments, scoped to the actor like the memo they belong to; every list of names
+and every download is audited.
 
 Files on the memo are seen by whoever may see the memo; files on messages only by those in
 the conversation (``policy.can_read_thread``), like the messages themselves.
@@ -24,12 +25,25 @@ class OpenedAttachment:
 
 
 def visible_attachments(actor: User, memo_id: str) -> list[tuple[Attachment, str]]:
-    """(attachment, file name) the actor may see; message files only for those in the conversation."""
+    """(attachment, file name) the actor may see; message files only for those in the conversation.
+
+    File names are content ("draft-response-to-minister.docx"), so showing them is recorded
+    (``attachment.listed``), as reading a memo or its conversation is.
+    """
     memo, access = selectors.memo_for(actor, memo_id)
     rows = Attachment.objects.filter(memo=memo)
     if not policy.can_read_thread(access):
         rows = rows.filter(message__isnull=True)
-    return [(a, vault.open_text(memo.data_key, bytes(a.filename), aad=a.aad("name"))) for a in rows]
+    named = [(a, vault.open_text(memo.data_key, bytes(a.filename), aad=a.aad("name"))) for a in rows]
+    if named:
+        record(
+            actor=actor,
+            action="attachment.listed",
+            target=memo,
+            memo_id=memo.public_id,
+            details={"files": len(named)},
+        )
+    return named
 
 
 def open_attachment(*, actor: User, memo_id: str, attachment_id: str) -> OpenedAttachment:

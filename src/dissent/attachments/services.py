@@ -8,6 +8,7 @@ material: signatures cover the memo's text, not its files (docs/channel.md).
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -37,19 +38,27 @@ def refuse(exc: FileRefused, size: int) -> DomainError:
 
 
 def attach_file(
-    *, actor: User, memo_id: str, name: str, data: bytes, message_id: str | None = None
+    *, actor: User, memo_id: str, upload: File, message_id: str | None = None
 ) -> tuple[Attachment, str]:
-    """Check, seal and store a file; returns it with its cleaned file name."""
+    """Check, seal and store an uploaded file; returns it with its cleaned file name.
+
+    Only the head is read until the file is accepted: an upload far over the limit is
+    refused by its size, never read into memory whole.
+    """
+    size = upload.size or 0
+    upload.seek(0)
     try:
         checked = check_file(
-            name=name,
-            head=data[:HEAD_BYTES],
-            size=len(data),
+            name=upload.name or "",
+            head=upload.read(HEAD_BYTES),
+            size=size,
             max_bytes=settings.DISSENT_ATTACHMENT_MAX_BYTES,
             allowed=settings.DISSENT_ATTACHMENT_TYPES,
         )
     except FileRefused as exc:
-        raise refuse(exc, len(data)) from exc
+        raise refuse(exc, size) from exc
+    upload.seek(0)
+    data = upload.read()
     with transaction.atomic():
         memo, access = selectors.memo_for(actor, memo_id, lock=True)
         message = None

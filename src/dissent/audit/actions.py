@@ -31,6 +31,7 @@ ACTIONS: dict[str, Promise] = {
     "memo.meeting": _("Proposed a meeting about a memo"),
     "memo.thread_read": _("Read a memo's conversation"),
     "attachment.added": _("Attached a file"),
+    "attachment.listed": _("Saw the names of a memo's attached files"),
     "attachment.downloaded": _("Downloaded an attached file"),
     "deadline.warned": _("Warned the office of a deadline"),
     "deadline.escalated": _("Escalated a missed deadline"),

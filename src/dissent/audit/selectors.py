@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from dissent.audit.models import AuditEvent
-from dissent.errors import PermissionDenied
+from dissent.errors import NotFound
 from dissent.people.models import User
 from dissent.people.roles import Role
 
@@ -45,9 +45,13 @@ class TrailFilters:
 
 
 def trail(*, reader: User, filters: TrailFilters) -> QuerySet[AuditEvent]:
-    """Matching events, newest first. Metadata only: the trail never holds memo content."""
+    """Matching events, newest first. Metadata only: the trail never holds memo content.
+
+    Anyone but an auditor gets NotFound, the answer to any path that does not exist, as the
+    trail's pages do: nobody else learns that there is a trail to ask for.
+    """
     if not can_read_trail(reader):
-        raise PermissionDenied()
+        raise NotFound()
     events = AuditEvent.objects.order_by("-id")
     if filters.memo:
         events = events.filter(memo_id=filters.memo)

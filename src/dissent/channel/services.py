@@ -10,6 +10,7 @@ hand-off to the task worker waits for the commit.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -401,7 +402,7 @@ def respond_to_memo(*, actor: User, memo_id: str, body: str, items: Sequence[Out
             raise InvalidInput(
                 _("Unknown recommendation number(s): %(n)s.") % {"n": ", ".join(map(str, unknown))}
             )
-        twice = sorted({n for n in numbers if numbers.count(n) > 1})
+        twice = sorted(n for n, count in Counter(numbers).items() if count > 1)
         if twice:
             raise InvalidInput(
                 _("Recommendation(s) answered twice: %(n)s.") % {"n": ", ".join(map(str, twice))}

@@ -8,6 +8,14 @@ import sys
 from dissent.cli.shared import EXIT_FAILED, CliError, read_file, setup_django
 
 
+def sealed_note(count: int) -> str:
+    """Sealing before a check is a repair, so it is said, never done silently: events left
+    unsealed mean that a writer or the sealer stopped between a commit and its seal."""
+    if not count:
+        return ""
+    return f"sealed {count} event{'s' if count != 1 else ''} that had been left unsealed\n"
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     """Exit 0 when the chain (and the checkpoint, if given) holds, 1 naming the first broken event."""
     checkpoint_data = read_file(args.checkpoint) if args.checkpoint else None
@@ -28,7 +36,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             print(f"audit trail: {args.checkpoint}: {problem}", file=sys.stderr)
             return EXIT_FAILED
         expect = (checkpoint.seq, checkpoint.hash)
-    seal_pending()
+    print(sealed_note(len(seal_pending())), end="")
     report = verify_chain(expect=expect, workers=args.jobs)
     if report.broken is not None:
         print(f"audit trail BROKEN at {report.broken}", file=sys.stderr)
@@ -48,7 +56,7 @@ def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
     from dissent.audit.verify import verify_chain
     from dissent.proof.canonical import canonical_json
 
-    seal_pending()
+    print(sealed_note(len(seal_pending())), end="", file=sys.stderr)
     report = verify_chain(workers=None)
     if report.broken is not None:
         print(f"audit trail BROKEN at {report.broken}; no checkpoint signed", file=sys.stderr)

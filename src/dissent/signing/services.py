@@ -143,10 +143,12 @@ def sign_memo(
     if not SHA256_HEX.fullmatch(wanted):
         raise InvalidInput(_("version_sha256 must be the 64 hexadecimal digits of a version's SHA-256."))
     target = signing.signing_target(actor, memo_id)
-    if target is None:
-        raise NotFound()
-    if not (target.is_drafter or target.is_invitee):
-        channel.memo_for(actor, memo_id)  # NotFound unless the actor may see the memo at all
+    if target is None or not (target.is_drafter or target.is_invitee):
+        # NotFound unless the actor may see the memo at all; a missing id asks too, so that it
+        # costs what a hidden memo costs and the time of the 404 tells nothing.
+        channel.memo_for(actor, memo_id)
+        if target is None:
+            raise NotFound()
         raise PermissionDenied(_("Only the drafters and invited people may sign this memo."))
     if not actor.eligible:
         raise SignerNotEligible(

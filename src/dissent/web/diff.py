@@ -1,7 +1,9 @@
 """What changed between two versions of a memo, field by field and line by line.
 
 Pure: it takes opened content, so reading (and auditing) the versions stays in the selectors.
-Long unchanged stretches are cut to a few lines of context, as in a unified diff.
+Long unchanged stretches are cut to a few lines of context, as in a unified diff. The lines
+in common are found with bounded work (``matching``); versions that would take more are
+shown as "too different to show line by line", never as a page that does not answer.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dissent.channel.content import MemoContent
+from dissent.web.matching import common_blocks
 
 CONTEXT_LINES = 3
+# Units of work (web.matching) per field: about a tenth of a second of one core at most.
+DIFF_BUDGET = 400_000
 
 
 @dataclass(frozen=True)
@@ -28,16 +33,31 @@ class Line:
 @dataclass(frozen=True)
 class FieldDiff:
     label: str | Promise
-    hunks: list[list[Line]]
+    hunks: list[list[Line]] | None  # None: too different to show line by line
 
     @property
     def changed(self) -> bool:
-        return bool(self.hunks)
+        return self.hunks is None or bool(self.hunks)
 
 
-def line_diff(old: list[str], new: list[str]) -> list[list[Line]]:
-    """Hunks of changed lines with their context; no hunks when nothing changed."""
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+class KnownBlocks(difflib.SequenceMatcher):
+    """difflib's hunks and context over matching blocks found elsewhere (with bounded work)."""
+
+    def __init__(self, blocks: list[tuple[int, int, int]], old: list[str], new: list[str]) -> None:
+        super().__init__(a=[], b=[], autojunk=False)
+        self.known = [difflib.Match(*block) for block in blocks] + [difflib.Match(len(old), len(new), 0)]
+
+    def get_matching_blocks(self) -> list[difflib.Match]:
+        return self.known
+
+
+def line_diff(old: list[str], new: list[str], *, budget: int = DIFF_BUDGET) -> list[list[Line]] | None:
+    """Hunks of changed lines with their context; no hunks when nothing changed, None when
+    finding them would cost more than ``budget``."""
+    blocks = common_blocks(old, new, budget=budget)
+    if blocks is None:
+        return None
+    matcher = KnownBlocks(blocks, old, new)
     hunks = []
     for group in matcher.get_grouped_opcodes(CONTEXT_LINES):
         hunk = []
