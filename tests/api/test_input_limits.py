@@ -14,7 +14,7 @@ from dissent.attachments.models import Attachment
 from dissent.audit.models import AuditEvent
 from dissent.channel.models import Memo, MemoVersion
 from tests.channel.helpers import MEMO, Api, new_memo
-from tests.conftest import Personas
+from tests.conftest import Personas, logged_in
 
 PDF = b"%PDF-1.7\n"
 
@@ -133,3 +133,27 @@ def test_every_operation_documents_its_error_answer(client: Client) -> None:
             error = operation["responses"].get("4XX")
             assert error, f"{method.upper()} {path} documents no error answer"
             assert error["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'{"title": "\xff\xfe", "body": "x"}', b'{"title": "\xed\xa0\x80", "body": "x", "recommendations": []}'],
+    ids=["not UTF-8", "an encoded surrogate"],
+)
+def test_a_body_that_is_not_utf8_is_a_400(org: Personas, body: bytes) -> None:
+    status, answer = send(Api(org.drafter), "post", "/memos", body)
+    assert (status, answer["code"]) == (400, "bad_request")
+    assert not Memo.objects.exists()
+
+
+@pytest.mark.parametrize("header", ["Authorization", "X-Anything", "Accept-Language", "Cookie"])
+def test_an_overlong_header_is_a_4xx_or_ignored(org: Personas, header: str) -> None:
+    api = Api(org.drafter)
+    headers = {**api.headers, header: ("Bearer " if header == "Authorization" else "") + "x" * 100_000}
+    response = api.client.get("/api/v1/me", headers=headers)
+    assert response.status_code == (401 if header == "Authorization" else 200)
+    assert logged_in(org.drafter).get("/memos/", headers={header: "x" * 100_000}).status_code in (
+        200,
+        302,
+        400,
+    )

@@ -152,7 +152,7 @@ def fill(server: Server) -> dict[str, str]:
 
 
 def test_no_payload_runs_in_a_browser(server: Server) -> None:
-    from playwright.sync_api import Page, sync_playwright
+    from playwright.sync_api import ConsoleMessage, Dialog, Error, Page, sync_playwright
 
     memos = fill(server)
     main = f"/memos/{memos['main']}/"
@@ -166,15 +166,21 @@ def test_no_payload_runs_in_a_browser(server: Server) -> None:
         if path == main:
             assert "window.__pwned=1" in page.inner_text("body"), "the corpus shows, as text"
 
+    def on_dialog(dialog: Dialog) -> None:
+        fired.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "pwned" in message.text or "Content Security Policy" in message.text:
+            fired.append(message.text)
+
+    def on_error(error: Error) -> None:
+        fired.append(f"page error: {error}")
+
     def watch(page: Page) -> None:
-        page.on("dialog", lambda dialog: (fired.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-        page.on(
-            "console",
-            lambda m: (
-                fired.append(m.text) if "pwned" in m.text or "Content Security Policy" in m.text else None
-            ),
-        )
-        page.on("pageerror", lambda error: fired.append(f"page error: {error}"))
+        page.on("dialog", on_dialog)
+        page.on("console", on_console)
+        page.on("pageerror", on_error)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])

@@ -7,8 +7,9 @@ PostgreSQL refuses in every text parameter, again a 500. A body of any size was 
 before any check. The API refuses all of these here, once, with ``{detail, code}``:
 
 - a body over ``API_MAX_BODY_BYTES`` (an upload: over the attachment limit): 413 ``too_large``;
-- a NUL in the path or the query, a lone surrogate or a NUL in any JSON key or string:
-  400 ``bad_request``;
+- a NUL in the path or the query, a body that is not UTF-8 (``json.loads`` reads bytes with
+  ``surrogatepass``, so an encoded surrogate slipped through), a lone surrogate or a NUL in any
+  JSON key or string: 400 ``bad_request``;
 - a JSON body that is not an object (``false``, ``[]``): 422 ``invalid``; every operation takes
   an object, and Django Ninja read anything else as "no fields", a 200 that changed nothing.
 
@@ -90,6 +91,11 @@ def refusal(request: HttpRequest) -> JsonResponse | None:
     if request.content_type in FORM_TYPES:
         return None
     body = request.body
+    try:
+        body.decode("utf-8")  # strict: Python's JSON parser would let UTF-8-encoded surrogates through
+    except UnicodeDecodeError:
+        detail = _("The request body is not UTF-8 text. Send JSON in UTF-8.")
+        return JsonResponse(error_body(detail, "bad_request"), status=400)
     if SUSPECT_ESCAPE.search(body) and unstorable_text(body):
         detail = _(
             "The request holds text that cannot be stored: a lone surrogate such as \\ud800, or a "
