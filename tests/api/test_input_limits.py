@@ -102,6 +102,7 @@ def test_the_largest_memo_fits_under_the_limit(org: Personas) -> None:
 
 
 def test_a_100000_deep_json_is_400(org: Personas) -> None:
+    """Balanced, so valid JSON that no parser here can nest (test_bad_input.py sends it unclosed)."""
     status, body = send(Api(org.drafter), "post", "/memos", "[" * 100_000 + "]" * 100_000)
     assert (status, body["code"]) == (400, "bad_request")
 
