@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "dissent.web.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
-    "dissent.api.text.RefuseLoneSurrogatesMiddleware",  # JSON text that UTF-8 cannot hold: 400
+    "dissent.api.text.RefuseUnusableInputMiddleware",  # API: too large 413, NUL or lone surrogate 400
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -38,6 +38,30 @@ class ErrorOut(Schema):
     code: str
 
 
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "description": "Every refusal: a sentence for people and a stable code for programs.",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "required": ["detail", "code"],
+}
+ERROR_RESPONSE = {
+    "description": "Refused: the body says why (`code` is one of the stable error codes).",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def document(schema: dict[str, Any]) -> None:
+    """Add the error answer to every operation of an OpenAPI ``schema``: any operation may
+    refuse (401 without credentials, 404 for what the actor may not see, 413 for a large body,
+    400 for text no database can store, 422 for invalid input, 409 out of order), always with
+    ``{detail, code}``; clients and the API fuzzer then find every status they get documented."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            operation.setdefault("responses", {}).setdefault("4XX", ERROR_RESPONSE)
+
+
 def error_body(detail: str, code: str, **extra: Any) -> dict[str, Any]:
     return {"detail": detail, "code": code, **extra}
 

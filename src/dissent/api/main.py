@@ -4,7 +4,10 @@ The routers live here, not in the apps they call: an API operation is an entry p
 page or a command, above every app it uses (docs/architecture.md, "Layers").
 """
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from dissent.api import errors
 from dissent.api.attachments import router as attachments_router
@@ -16,7 +19,19 @@ from dissent.api.people import router as people_router
 from dissent.api.renderer import ApiRenderer
 from dissent.api.signing import router as signing_router
 
-api = NinjaAPI(
+
+class DissentApi(NinjaAPI):
+    """The API whose OpenAPI document also describes how each operation refuses."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        errors.document(schema)
+        return schema
+
+
+api = DissentApi(
     title="Dissent Channel API",
     version="1",
     description="JSON API v1. Authenticate with `Authorization: Bearer <token>` or a browser session.",

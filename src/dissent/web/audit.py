@@ -93,6 +93,9 @@ def export_csv(request: HttpRequest) -> HttpResponseBase:
     return response
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 class Echo:
     """A file whose write() hands the line back, so csv.writer can feed a streaming response."""
 
@@ -117,20 +120,28 @@ def csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
 def csv_chunk(writer: Any, events: list[AuditEvent]) -> Iterator[str]:
     emails = people.emails_by_id(e.actor_id for e in events)
     for event in events:
-        yield writer.writerow(
-            [
-                event.seq if event.seq is not None else "",
-                event.at.isoformat(),
-                event.actor_id if event.actor_id is not None else "",
-                emails.get(event.actor_id or 0, ""),
-                event.action,
-                event.object_type,
-                event.object_id,
-                event.memo_id,
-                details_text(event),
-                event.hash,
-            ]
-        )
+        row = [
+            event.seq if event.seq is not None else "",
+            event.at.isoformat(),
+            event.actor_id if event.actor_id is not None else "",
+            emails.get(event.actor_id or 0, ""),
+            event.action,
+            event.object_type,
+            event.object_id,
+            event.memo_id,
+            details_text(event),
+            event.hash,
+        ]
+        yield writer.writerow([formula_safe(cell) for cell in row])
+
+
+def formula_safe(cell: object) -> object:
+    """Text a spreadsheet would run as a formula (it starts with = + - @, a tab or a CR) gets a
+    leading apostrophe, which spreadsheets show as text: an e-mail address such as
+    ``=1+2@example.org`` is valid, and the export must not run it (OWASP "CSV injection")."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def details_text(event: AuditEvent) -> str:
