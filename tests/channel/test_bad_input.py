@@ -232,13 +232,14 @@ def test_unknown_people_are_named_in_the_error(org: Personas) -> None:
     assert drafter.post(f"/memos/{memo['id']}/drafters", {"email": "drafter@example.org"})[0] == 409
 
 
-def test_a_response_answering_one_recommendation_60000_times_is_refused_at_once(org: Personas) -> None:
+def test_a_response_answering_one_recommendation_15000_times_is_refused_at_once(org: Personas) -> None:
     """Each item cost ~30 µs to validate, and finding the numbers answered twice was quadratic
-    (list.count per item): a memo has at most 50 recommendations, so that is all a response may list."""
+    (list.count per item): a memo has at most 50 recommendations, so that is all a response may list.
+    15,000 items stay under the API's 1 MB body limit, so the list itself is what is refused."""
     drafter, office = Api(org.drafter), Api(org.office)
     memo = new_memo(drafter)
     drafter.ok("post", f"/memos/{memo['id']}/submit")
-    items = [{"number": 1, "outcome": "accepted", "text": "a"}] * 60_000
+    items = [{"number": 1, "outcome": "accepted", "text": "a"}] * 15_000
     start = time.process_time()
     status, body = office.post(f"/memos/{memo['id']}/response", {"body": "Answer", "recommendations": items})
     assert time.process_time() - start < 1.0
