@@ -257,9 +257,12 @@ PUBLIC_PREFIXES = {
     "accounts/": "public/auth: allauth's log-in, log-out, password and two-factor pages",
     "admin/": "operators: the admin site, open only to the admin role (admin_site.py)",
 }
-# The API's own documents, served beside its operations.
-API_DOCUMENTS = {
-    "api/v1/openapi.json": Global(everyone, anonymous=200),
-    "api/v1/docs": Global(everyone, anonymous=200),
-    "api/v1/": Global(everyone, anonymous=200),
+# What is mounted beside the channel, by URL: the API's own documents (public: the API's shape
+# is no secret), its bare root, and one page of each prefix above as its representative.
+OUTSIDE = {
+    "/api/v1/openapi.json": Global(everyone, anonymous=200),
+    "/api/v1/docs": Global(everyone, anonymous=200),
+    "/api/v1/": Global(everyone, ok=404, anonymous=404),
+    "/admin/": Global(lambda p: p == "admin", deny=302),
+    "/accounts/login/": Global(everyone, ok=302, anonymous=200),  # signed in: sent home
 }

@@ -10,7 +10,6 @@ each submitted one also has a message with a file in the conversation.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from dissent.attachments import services as attachments
 from dissent.channel import services
@@ -19,6 +18,7 @@ from dissent.people import services as people
 from dissent.people.models import User
 from dissent.signing import services as signing
 from tests.conftest import Personas
+from tests.web.helpers import MEMO
 
 EXTRA_PEOPLE = """email,name,units,roles,eligible,language
 codrafter@example.org,Cora Codrafter,WAT,staff,true,en
@@ -27,13 +27,6 @@ colleague@example.org,Cleo Colleague,NOR,staff,true,en
 contractor@example.org,Carl Contractor,NOR,staff,false,en
 """
 
-MEMO: dict[str, Any] = {
-    "title": "Reconsider the consolidation of regional water programmes",
-    "summary": "Merging the programmes risks the rural sites.",
-    "body": "## Background\n\nThe plan merges **three** programmes.",
-    "recommendations": ["Keep the rural programme separate.", "Publish the evaluation."],
-    "policy_area": "Development cooperation",
-}
 
 # Each state, and the steps that lead to it after the draft (``circulate`` also invites the
 # invitee and the co-signer, and the co-signer signs).
