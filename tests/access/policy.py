@@ -133,8 +133,6 @@ def unsign(s: Standing, m: MemoCase) -> int:
     return 204 if s.signer and m.status == S.CIRCULATING else 409
 
 
-# API operations: (method, OpenAPI path) -> rule for memo-scoped ones, or for global ones a
-# rule over the persona alone (``Global``).
 @dataclass(frozen=True)
 class Global:
     """An operation or page that names no memo: who gets ``ok``, and what everyone else gets."""
@@ -157,6 +155,8 @@ def eligible(persona: str) -> bool:
     return persona != "contractor"
 
 
+# API operations: (method, OpenAPI path) -> rule for memo-scoped ones, or for global ones a
+# rule over the persona alone (``Global``).
 API: dict[tuple[str, str], Rule | Global] = {
     ("GET", "/api/v1/me"): Global(everyone),
     ("GET", "/api/v1/memos"): Global(everyone),
