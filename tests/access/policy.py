@@ -143,7 +143,9 @@ class Global:
     anonymous: int | None = None  # None: the API's 401, or a page's redirect to the log-in
     creates_memo: bool = False
 
-    def status(self, persona: str) -> int:
+    def status(self, persona: str, *, page: bool) -> int:
+        if persona == "anonymous":
+            return self.anonymous or (302 if page else 401)
         return self.ok if self.who(persona) else self.deny
 
 

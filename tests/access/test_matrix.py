@@ -298,7 +298,7 @@ def run_api(m: Matrix) -> None:
             client = m.api[persona]
             if isinstance(rule, Global):
                 r = Request(method, fill(path, None, world), api_body(method, path, None, world))
-                expected = 401 if persona == "anonymous" else rule.status(persona)
+                expected = rule.status(persona, page=False)
                 done = persona != "anonymous" and rule.who(persona) if rule.creates_memo else None
                 m.check(persona, client, r, expected, done=done)
                 continue
@@ -330,10 +330,7 @@ def run_pages(m: Matrix) -> None:
             client = m.pages[persona]
             if isinstance(rule, Global):
                 r = Request(method, reverse(name), page_body(name, None, world) if method == "POST" else None)
-                if persona == "anonymous":
-                    expected = 302 if rule.anonymous is None else rule.anonymous
-                else:
-                    expected = rule.status(persona)
+                expected = rule.status(persona, page=True)
                 done = persona != "anonymous" and rule.who(persona) if rule.creates_memo else None
                 m.check(persona, client, r, expected, done=done)
                 continue
@@ -365,9 +362,9 @@ def test_every_api_operation_answers_every_persona_as_the_table_says(matrix: Mat
 def run_outside(m: Matrix) -> None:
     for url, rule in OUTSIDE.items():
         for persona in PERSONAS:
-            expected = rule.status(persona) if persona != "anonymous" else rule.anonymous
-            assert expected is not None
-            m.check(persona, m.pages[persona], Request("GET", url), expected, done=None)
+            m.check(
+                persona, m.pages[persona], Request("GET", url), rule.status(persona, page=True), done=None
+            )
 
 
 def test_every_page_answers_every_persona_as_the_table_says(matrix: Matrix) -> None:
