@@ -479,8 +479,11 @@ def post_message(*, actor: User, memo_id: str, body: str, meeting_times: Sequenc
     body = clean_text(body, field="body", limit=MAX_MESSAGE, required=True)
     with transaction.atomic():
         memo, access = locked(actor, memo_id)
-        if not policy.can_read_thread(access):
-            raise PermissionDenied(_("Only the drafters and the office take part in the conversation."))
+        # Signers read the conversation but do not take part: refused (403) whatever the status.
+        require(
+            access.is_drafter or access.is_office,
+            _("Only the drafters and the office take part in the conversation."),
+        )
         if not policy.can_post_message(access, memo.status):
             raise Conflict(_("Messages can be sent once the memo is submitted and until it is closed."))
         kind = MessageKind.MESSAGE
