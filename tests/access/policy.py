@@ -142,11 +142,14 @@ class Global:
     deny: int = 404
     anonymous: int | None = None  # None: the API's 401, or a page's redirect to the log-in
     creates_memo: bool = False
+    seen_by: Callable[[str], bool] | None = None  # who sees it without being allowed: 422
 
     def status(self, persona: str, *, page: bool) -> int:
         if persona == "anonymous":
             return self.anonymous or (302 if page else 401)
-        return self.ok if self.who(persona) else self.deny
+        if self.who(persona):
+            return self.ok
+        return 422 if self.seen_by is not None and self.seen_by(persona) else self.deny
 
 
 def everyone(persona: str) -> bool:
@@ -157,6 +160,23 @@ def eligible(persona: str) -> bool:
     return persona != "contractor"
 
 
+def leadership(persona: str) -> bool:
+    return persona == "leader"
+
+
+# The world's message to staff is addressed to the Water Bureau; leadership sees every message,
+# and only leadership sees how many read it (per unit). Anyone else: as if it did not exist.
+ADDRESSED = frozenset({"cosigner", "codrafter"})
+
+
+def addressed(persona: str) -> bool:
+    return persona in ADDRESSED
+
+
+def addressed_or_leadership(persona: str) -> bool:
+    return addressed(persona) or leadership(persona)
+
+
 # API operations: (method, OpenAPI path) -> rule for memo-scoped ones, or for global ones a
 # rule over the persona alone (``Global``).
 API: dict[tuple[str, str], Rule | Global] = {
@@ -164,7 +184,13 @@ API: dict[tuple[str, str], Rule | Global] = {
     ("GET", "/api/v1/memos"): Global(everyone),
     ("POST", "/api/v1/memos"): Global(eligible, ok=201, deny=403, creates_memo=True),
     ("GET", "/api/v1/office/queue"): Global(lambda p: p in OFFICE),
-    ("GET", "/api/v1/audit"): Global(lambda p: p == "auditor", deny=403),
+    ("GET", "/api/v1/audit"): Global(lambda p: p == "auditor"),
+    ("GET", "/api/v1/broadcasts"): Global(everyone),
+    ("POST", "/api/v1/broadcasts"): Global(leadership, ok=201, deny=403),
+    ("GET", "/api/v1/broadcasts/{broadcast_id}"): Global(addressed_or_leadership),
+    # Leadership sees a message not addressed to them, but has nothing to mark read: 422.
+    ("POST", "/api/v1/broadcasts/{broadcast_id}/read"): Global(addressed, seen_by=leadership),
+    ("GET", "/api/v1/broadcasts/{broadcast_id}/reads"): Global(leadership),
     ("GET", "/api/v1/people/{person_id}/key"): Global(everyone),
     ("GET", "/api/v1/server/key"): Global(everyone),
     ("GET", "/api/v1/memos/{memo_id}"): read(),
@@ -231,6 +257,10 @@ PAGES: dict[tuple[str, str], Page | Global] = {
     ("inbox_read", "POST"): Global(everyone, ok=302),
     ("inbox_preferences", "POST"): Global(everyone, ok=302),
     ("audit:trail", "GET"): Global(lambda p: p == "auditor"),
+    ("messages", "GET"): Global(everyone),
+    ("message", "GET"): Global(addressed_or_leadership),
+    ("staff_messages", "GET"): Global(leadership),
+    ("staff_messages", "POST"): Global(leadership, ok=302),
     ("audit:export", "GET"): Global(lambda p: p == "auditor"),
     ("memo", "GET"): Page(read()),
     ("memo_edit", "GET"): Page(act(drafters, EDITABLE)),

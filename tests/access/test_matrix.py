@@ -245,6 +245,7 @@ def api_body(method: str, path: str, memo: MemoCase | None, world: World) -> dic
         "/api/v1/memos/{memo_id}/attachments": {"file": SimpleUploadedFile("more.txt", b"more\n")},
         "/api/v1/memos/{memo_id}/invitations": {"emails": [world.people["outsider"].email]},
         "/api/v1/memos/{memo_id}/target": {"target": 10},
+        "/api/v1/broadcasts": {"title": "Listening", "body": "We are listening.", "units": ["NOR"]},
     }
     by_action = {f"/api/v1/memos/{{memo_id}}/{action}": body for action, body in shared(memo, world).items()}
     return {**by_action, **bodies}.get(path)
@@ -279,6 +280,7 @@ def page_body(name: str, memo: MemoCase | None, world: World) -> dict[str, Any]:
             **{"outcome_1": "accepted", "text_1": "Done.", "outcome_2": "declined", "text_2": "Not now."},
         },
         "memo_invite": {"emails": world.people["outsider"].email, "units": ""},
+        "staff_messages": {"title": "Listening", "body": "We are listening.", "units": "NOR", "memos": ""},
     }
     return bodies.get(name, {})
 
@@ -288,6 +290,7 @@ def fill(path: str, memo: MemoCase | None, world: World, attachment: str = "") -
         path.replace("{memo_id}", memo.id if memo else "")
         .replace("{attachment_id}", attachment or (memo.attachment_id if memo else ""))
         .replace("{person_id}", str(world.people["cosigner"].pk))
+        .replace("{broadcast_id}", world.broadcast_id)
     )
 
 
@@ -329,7 +332,9 @@ def run_pages(m: Matrix) -> None:
         for persona in PERSONAS:
             client = m.pages[persona]
             if isinstance(rule, Global):
-                r = Request(method, reverse(name), page_body(name, None, world) if method == "POST" else None)
+                kwargs = {"broadcast_id": world.broadcast_id} if name == "message" else {}
+                url = reverse(name, kwargs=kwargs)
+                r = Request(method, url, page_body(name, None, world) if method == "POST" else None)
                 expected = rule.status(persona, page=True)
                 done = persona != "anonymous" and rule.who(persona) if rule.creates_memo else None
                 m.check(persona, client, r, expected, done=done)

@@ -4,14 +4,18 @@ Every memo has the same parties, so a persona's standing toward a memo depends o
 the memo got: the drafter (Northern Bureau, Ministry) and a co-drafter from the Water Bureau (Aid
 Agency, so the Aid Agency's head is the head of a drafter's agency); from circulation on, a
 co-signer who signed and an invitee who did not. Each memo has one file attached to the memo;
-each submitted one also has a message with a file in the conversation.
+each submitted one also has a message with a file in the conversation. Leadership has sent one
+message to staff, addressed to the Water Bureau (the co-signer and the co-drafter).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.files.base import ContentFile
+
 from dissent.attachments import services as attachments
+from dissent.broadcasts import services as broadcasts
 from dissent.channel import services
 from dissent.channel.models import Memo
 from dissent.people import services as people
@@ -64,6 +68,7 @@ class MemoCase:
 class World:
     people: dict[str, User]
     memos: list[MemoCase] = field(default_factory=list)
+    broadcast_id: str = ""
 
 
 def personas(org: Personas) -> dict[str, User]:
@@ -93,6 +98,9 @@ def build(org: Personas) -> World:
     world = World(people=personas(org))
     for state, steps in STEPS.items():
         world.memos.append(_memo(world.people, state, steps))
+    world.broadcast_id = broadcasts.send_broadcast(
+        actor=world.people["leader"], title="Thank you", body="We read your memo.", unit_codes=["WAT"]
+    ).public_id
     return world
 
 
@@ -102,7 +110,7 @@ def _memo(p: dict[str, User], state: str, steps: tuple[str, ...]) -> MemoCase:
     memo_id = memo.public_id
     services.add_drafter(actor=drafter, memo_id=memo_id, email=p["codrafter"].email)
     attachment, _name = attachments.attach_file(
-        actor=drafter, memo_id=memo_id, name="note.txt", data=b"a note\n"
+        actor=drafter, memo_id=memo_id, upload=ContentFile(b"a note\n", name="note.txt")
     )
     message_attachment = None
     outcomes = [
@@ -119,7 +127,10 @@ def _memo(p: dict[str, User], state: str, steps: tuple[str, ...]) -> MemoCase:
             services.submit_memo(actor=drafter, memo_id=memo_id)
             message = services.post_message(actor=drafter, memo_id=memo_id, body="Happy to talk.")
             message_attachment, _name = attachments.attach_file(
-                actor=drafter, memo_id=memo_id, name="notes.txt", data=b"notes\n", message_id=str(message.pk)
+                actor=drafter,
+                memo_id=memo_id,
+                upload=ContentFile(b"notes\n", name="notes.txt"),
+                message_id=str(message.pk),
             )
         elif step == "withdraw":
             services.withdraw_memo(actor=drafter, memo_id=memo_id)
