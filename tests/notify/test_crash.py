@@ -4,7 +4,6 @@ sends each one exactly once, and delivering again sends nothing more."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
-from tests.conftest import stop_process_group
+from tests.conftest import process_environment, stop_process_group
 from tests.notify import smtp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,25 +27,6 @@ EXPECTED = [
 
 
 @pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """None on SQLite (a fresh data dir holds the database); on PostgreSQL a fresh database
-    beside the suite's, dropped afterwards."""
-    if connection.vendor != "postgresql":
-        yield None
-        return
-    import psycopg
-
-    admin_url = os.environ["DATABASE_URL"]
-    name = f"dissent_outbox_crash_{os.getpid()}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-@pytest.fixture
 def outside_mail_server() -> Iterator[tuple[smtp.FakeSmtp, int]]:
     fake = smtp.FakeSmtp()
     server = smtp.start(fake)
@@ -57,13 +36,7 @@ def outside_mail_server() -> Iterator[tuple[smtp.FakeSmtp, int]]:
 
 
 def environment(home: Path, database_url: str | None, mail_port: int) -> dict[str, str]:
-    kept = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DISSENT_KEK", "DISSENT_KEK_NEXT", "DISSENT_TASKS_IMMEDIATE"}
-    }
-    env = kept | {"DISSENT_HOME": str(home), "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}"}
-    return env | ({"DATABASE_URL": database_url} if database_url else {})
+    return process_environment(home, database_url) | {"EMAIL_URL": f"smtp://127.0.0.1:{mail_port}"}
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -84,10 +57,10 @@ def rows(env: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def test_a_process_killed_after_the_commit_loses_no_e_mail_and_sends_none_twice(
-    tmp_path: Path, database_url: str | None, outside_mail_server: tuple[smtp.FakeSmtp, int]
+    tmp_path: Path, scratch_database_url: str | None, outside_mail_server: tuple[smtp.FakeSmtp, int]
 ) -> None:
     mail, port = outside_mail_server
-    env = environment(tmp_path, database_url, port)
+    env = environment(tmp_path, scratch_database_url, port)
 
     crashed = run(env, "submit-and-die")
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
