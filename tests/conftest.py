@@ -9,6 +9,7 @@ import os
 import signal
 import struct
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -197,6 +198,33 @@ def process_environment(home: Path, database_url: str | None) -> dict[str, str]:
         if k not in {"DATABASE_URL", "DISSENT_KEK", "DISSENT_KEK_NEXT", "DISSENT_TASKS_IMMEDIATE"}
     }
     return kept | {"DISSENT_HOME": str(home)} | ({"DATABASE_URL": database_url} if database_url else {})
+
+
+def start_in_own_group(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """``python -m dissent.cli args`` from the repository's root in ``env``, in a process group of
+    its own, so that ``stop_process_group`` (or SIGKILL to the group) reaches every child."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dissent.cli", *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def run_module(
+    env: dict[str, str], module: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` from the repository's root in ``env``, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def logged_in(user: User) -> Client:

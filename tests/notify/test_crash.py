@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import process_environment, stop_process_group
+from tests.conftest import process_environment, run_module, start_in_own_group, stop_process_group
 from tests.notify import smtp
 
-ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = [
     ("drafter@example.org", "memo.submitted_receipt"),
     ("leader@example.org", "memo.submitted"),
@@ -40,14 +38,7 @@ def environment(home: Path, database_url: str | None, mail_port: int) -> dict[st
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tests.notify.outbox_process", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_module(env, "tests.notify.outbox_process", *args)
 
 
 def rows(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -69,14 +60,7 @@ def test_a_process_killed_after_the_commit_loses_no_e_mail_and_sends_none_twice(
     assert {r["email_status"] for r in before} == {"pending"}
     assert mail.recipients() == [], "the process died before any hand-off"
 
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "dissent.cli", "worker", "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    worker = start_in_own_group(env, "worker", "--workers", "1")
     try:
         deadline = time.monotonic() + 60
         while len(mail.recipients()) < len(EXPECTED) and time.monotonic() < deadline:
