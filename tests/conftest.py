@@ -9,9 +9,11 @@ import os
 import signal
 import struct
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -166,6 +168,63 @@ def stop_process_group(proc: subprocess.Popen[bytes], *, timeout: float) -> None
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         raise AssertionError(f"the process group did not stop within {timeout} s of SIGTERM") from None
+
+
+@pytest.fixture
+def scratch_database_url() -> Iterator[str | None]:
+    """For tests that run the real commands in subprocesses: None on SQLite (a fresh data dir
+    holds the database); on PostgreSQL a fresh database beside the suite's, dropped afterwards."""
+    if connection.vendor != "postgresql":
+        yield None
+        return
+    import psycopg
+
+    admin_url = os.environ["DATABASE_URL"]
+    name = f"dissent_scratch_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def process_environment(home: Path, database_url: str | None) -> dict[str, str]:
+    """The environment of a ``dissent`` subprocess on its own data dir and database: none of
+    the suite's keys or settings that would point it elsewhere or run its tasks inline."""
+    kept = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "DISSENT_KEK", "DISSENT_KEK_NEXT", "DISSENT_TASKS_IMMEDIATE"}
+    }
+    return kept | {"DISSENT_HOME": str(home)} | ({"DATABASE_URL": database_url} if database_url else {})
+
+
+def start_in_own_group(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """``python -m dissent.cli args`` from the repository's root in ``env``, in a process group of
+    its own, so that ``stop_process_group`` (or SIGKILL to the group) reaches every child."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "dissent.cli", *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def run_module(
+    env: dict[str, str], module: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``python -m module args`` from the repository's root in ``env``, its output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def logged_in(user: User) -> Client:

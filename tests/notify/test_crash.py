@@ -4,47 +4,24 @@ sends each one exactly once, and delivering again sends nothing more."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 
-from tests.conftest import stop_process_group
+from tests.conftest import process_environment, run_module, start_in_own_group, stop_process_group
 from tests.notify import smtp
 
-ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = [
     ("drafter@example.org", "memo.submitted_receipt"),
     ("leader@example.org", "memo.submitted"),
     ("office.head@example.org", "memo.submitted"),
     ("office@example.org", "memo.submitted"),
 ]
-
-
-@pytest.fixture
-def database_url() -> Iterator[str | None]:
-    """None on SQLite (a fresh data dir holds the database); on PostgreSQL a fresh database
-    beside the suite's, dropped afterwards."""
-    if connection.vendor != "postgresql":
-        yield None
-        return
-    import psycopg
-
-    admin_url = os.environ["DATABASE_URL"]
-    name = f"dissent_outbox_crash_{os.getpid()}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield admin_url.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @pytest.fixture
@@ -57,24 +34,11 @@ def outside_mail_server() -> Iterator[tuple[smtp.FakeSmtp, int]]:
 
 
 def environment(home: Path, database_url: str | None, mail_port: int) -> dict[str, str]:
-    kept = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "DISSENT_KEK", "DISSENT_KEK_NEXT", "DISSENT_TASKS_IMMEDIATE"}
-    }
-    env = kept | {"DISSENT_HOME": str(home), "EMAIL_URL": f"smtp://127.0.0.1:{mail_port}"}
-    return env | ({"DATABASE_URL": database_url} if database_url else {})
+    return process_environment(home, database_url) | {"EMAIL_URL": f"smtp://127.0.0.1:{mail_port}"}
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tests.notify.outbox_process", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_module(env, "tests.notify.outbox_process", *args)
 
 
 def rows(env: dict[str, str]) -> list[dict[str, Any]]:
@@ -84,10 +48,10 @@ def rows(env: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def test_a_process_killed_after_the_commit_loses_no_e_mail_and_sends_none_twice(
-    tmp_path: Path, database_url: str | None, outside_mail_server: tuple[smtp.FakeSmtp, int]
+    tmp_path: Path, scratch_database_url: str | None, outside_mail_server: tuple[smtp.FakeSmtp, int]
 ) -> None:
     mail, port = outside_mail_server
-    env = environment(tmp_path, database_url, port)
+    env = environment(tmp_path, scratch_database_url, port)
 
     crashed = run(env, "submit-and-die")
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
@@ -96,14 +60,7 @@ def test_a_process_killed_after_the_commit_loses_no_e_mail_and_sends_none_twice(
     assert {r["email_status"] for r in before} == {"pending"}
     assert mail.recipients() == [], "the process died before any hand-off"
 
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "dissent.cli", "worker", "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    worker = start_in_own_group(env, "worker", "--workers", "1")
     try:
         deadline = time.monotonic() + 60
         while len(mail.recipients()) < len(EXPECTED) and time.monotonic() < deadline:
