@@ -40,6 +40,9 @@ def seal_what_workers_left() -> None:
 # One thread per worker process, with one persistent database connection: more threads
 # only contended for the GIL and the database's write lock (docs/benchmarks.md).
 THREADS_PER_WORKER = 1
+# A stopping server gives each web worker this long to finish its requests, then kills it:
+# granian otherwise waits for a worker without limit, and a test once saw a stop hang.
+WORKER_STOP_SECONDS = 10
 
 
 def serve(*, host: str, port: int, workers: int) -> int:
@@ -71,6 +74,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
             static_path_route=[settings.STATIC_URL.rstrip("/")],
             static_path_mount=[settings.STATIC_ROOT],
             workers=max(1, workers),
+            workers_kill_timeout=WORKER_STOP_SECONDS,
             log_access=False,
         ).serve()
     finally:
