@@ -23,7 +23,7 @@ from tests.forums.helpers import ask, schedule
 # Django's own WSGI handler, not dissent.wsgi: that entry point also makes this process seal the
 # audit trail in a background thread, as a web worker does, and the other tests expect inline sealing.
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-# Examples per operation and persona: 47 operations x 2 personas run in about a minute and a half per database.
+# Examples per operation and persona: 47 operations x 2 personas, about 90 s per database.
 MAX_EXAMPLES = 25
 
 
