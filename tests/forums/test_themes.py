@@ -16,11 +16,13 @@ The Chinese questions name their topic in words of different characters more oft
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sklearn.metrics import adjusted_rand_score
 
 from dissent.forums import themes
 from dissent.forums.themes import Themes, group_questions, normalise
@@ -48,8 +50,16 @@ def predicted(result: Themes, ids: list[str]) -> list[str]:
     return [group.get(question_id, f"alone:{question_id}") for question_id in ids]
 
 
+@cache
+def grouped_set() -> Themes:
+    """The whole set grouped once: several tests read the same grouping."""
+    return group_questions(questions(SET))
+
+
 def rand_index(rows: list[dict[str, Any]], gold: list[str]) -> float:
-    result = group_questions(questions(rows))
+    from sklearn.metrics import adjusted_rand_score  # not at collection: it costs seconds to import
+
+    result = grouped_set() if rows is SET else group_questions(questions(rows))
     return float(adjusted_rand_score(gold, predicted(result, [row["id"] for row in rows])))
 
 
@@ -85,7 +95,7 @@ def test_the_whole_set_groups_by_topic_within_each_language() -> None:
 
 
 def test_themes_are_labelled_by_their_terms_and_led_by_their_centre() -> None:
-    result = group_questions(questions(SET))
+    result = grouped_set()
     topic = {row["id"]: row["topic"] for row in SET}
     sizes = [len(theme.members) for theme in result.groups]
     assert sizes == sorted(sizes, reverse=True)
@@ -124,7 +134,7 @@ def test_full_width_letters_and_case_are_one_form() -> None:
 
 
 def test_an_unrelated_question_leaves_existing_theme_ids_alone() -> None:
-    before = group_questions(questions(SET))
+    before = grouped_set()
     unrelated = ("q-new", "Could the lifts in the east wing be serviced before winter?")
     for after in (
         group_questions([*questions(SET), unrelated]),
@@ -135,7 +145,7 @@ def test_an_unrelated_question_leaves_existing_theme_ids_alone() -> None:
 
 
 def test_a_theme_keeps_its_id_as_newer_questions_join_it() -> None:
-    before = {theme.id: set(theme.members) for theme in group_questions(questions(SET)).groups}
+    before = {theme.id: set(theme.members) for theme in grouped_set().groups}
     joining = ("q-new", "How long does visa processing take for work visas now?")
     after = {theme.id: set(theme.members) for theme in group_questions([*questions(SET), joining]).groups}
     visa = next(theme_id for theme_id, members in after.items() if "q-new" in members)
@@ -224,3 +234,19 @@ def test_only_the_opening_of_each_question_is_read(monkeypatch: pytest.MonkeyPat
     assert group_questions(asked).groups == ()
     monkeypatch.setattr(themes, "MAX_CHARS", themes.MAX_CHARS + 100)
     assert groups_of(group_questions(asked)) == {frozenset({"1", "2"})}
+
+
+def test_importing_themes_loads_no_scikit_learn() -> None:
+    """Importing scikit-learn costs seconds of CPU: a process pays it at its first grouping, not
+    at start-up because a page module imports this one."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, dissent.forums.themes; print(sorted({'numpy', 'sklearn'} & set(sys.modules)))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]"

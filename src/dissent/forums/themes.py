@@ -15,6 +15,10 @@ Plain data in, plain data out: no Django, nothing from the rest of ``dissent``.
 Every run is bounded: at most MAX_QUESTIONS questions (the newest, i.e. the last given) and
 MAX_CHARS characters of each. Average linkage keeps a distance matrix of n² floats, 32 MB
 at the cap (docs/benchmarks.md has the time and memory measured there).
+
+numpy and scikit-learn are imported by the first call, not with this module: importing
+scikit-learn costs 2.5 s of CPU and 120 MB, which no process should pay at start-up for a
+page that a moderator opens now and then.
 """
 
 from __future__ import annotations
@@ -27,13 +31,12 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
 from opencc import OpenCC
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.decomposition import TruncatedSVD
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer, TfidfTransformer
-from sklearn.preprocessing import normalize
+
+if TYPE_CHECKING:
+    import numpy as np
 
 MAX_QUESTIONS = 2000  # the newest questions considered; older ones are left out of every theme
 MAX_CHARS = 500  # of each question's opening, where it says what it is about (questions hold up to 2,000)
@@ -113,6 +116,8 @@ def normalise(text: str) -> str:
     """One form for what people type differently: NFKC (full-width letters, compatibility
     ideographs), case folded, Traditional characters as Simplified, punctuation as spaces.
     English stop words go too: "could the" would otherwise make any two questions alike."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     text = unicodedata.normalize("NFKC", text).casefold()
     table = {ord(char): simplified(char) for char in set(_CJK_CHAR.findall(text))}
     words = _NOT_WORD.sub(" ", text.translate(table)).split()
@@ -147,6 +152,11 @@ def embed(texts: list[str]) -> np.ndarray:
     the vocabulary took 9.5 s and hashing takes 1 s (collisions in 2**20 buckets are rare
     enough not to move a theme).
     """
+    import numpy as np
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.preprocessing import normalize
+
     if len(texts) < 2:
         return np.zeros((len(texts), 1), dtype=np.float32)
     counts = HashingVectorizer(
@@ -177,6 +187,9 @@ def embed(texts: list[str]) -> np.ndarray:
 def cluster(vectors: np.ndarray, distance: float) -> list[list[int]]:
     """Rows in clusters, each in ascending order: average linkage over cosine distances, merging
     while two clusters' mean distance is below ``distance``. Zero rows stay alone."""
+    import numpy as np
+    from sklearn.cluster import AgglomerativeClustering
+
     rows = [row for row in range(len(vectors)) if vectors[row].any()]
     if len(rows) < 2:
         return [[row] for row in range(len(vectors))]
@@ -193,6 +206,8 @@ def cluster(vectors: np.ndarray, distance: float) -> list[list[int]]:
 
 def nearest_centre_first(vectors: np.ndarray, rows: list[int]) -> list[int]:
     """``rows`` ordered by cosine similarity to their mean, nearest first; ties oldest first."""
+    import numpy as np
+
     similarity = np.round(vectors[rows] @ vectors[rows].mean(axis=0), 5)  # equal, give or take rounding
     return [rows[k] for k in sorted(range(len(rows)), key=lambda k: (-similarity[k], rows[k]))]
 
@@ -201,6 +216,8 @@ def terms(text: str) -> Iterator[str]:
     """What a label is made of: Latin-script words of three letters or more that are not
     English stop words, and runs of two to four Chinese characters (no spaces mark Chinese
     words; label() prefers the longest run its questions share)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
     for word in _LATIN_WORD.findall(_CJK_CHAR.sub(" ", text)):
         if word not in ENGLISH_STOP_WORDS:
             yield word
