@@ -30,7 +30,9 @@
     });
   }
 
-  document.addEventListener("htmx:sseMessage", function (event) {
+  // After settling, not on htmx:sseMessage: settling copies the class attribute of the
+  // swapped-in elements back over them, which would undo the marks.
+  document.addEventListener("htmx:afterSettle", function (event) {
     personalise(event.target);
   });
 })();
