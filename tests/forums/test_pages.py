@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
@@ -169,6 +171,8 @@ def test_the_anonymous_asker_reads_the_reply_through_a_cookie_scoped_to_the_repl
     assert cookie["httponly"]
     assert cookie["samesite"] == "Strict"
     assert question.author is None
+    note = client.get(url(session)).content.decode()
+    assert f'You can read the answer at <a href="{url(session, "replies/")}">the replies page</a>' in note
     services.hide(actor=org.office, session_id=session.public_id, question_id=question.pk, reason="Off topic")
     assert "Hidden by the moderators: Off topic" in client.get(url(session, "replies/")).content.decode()
     assert "Off topic" not in client.get(url(session)).content.decode()
@@ -248,3 +252,33 @@ def test_the_live_fragment_is_the_same_for_two_people_and_holds_no_token_or_pers
     assert f'class="question state-published now voted" id="q-{mine.pk}"' in sees(
         org.agency_head, url(session)
     )
+
+
+@pytest.mark.django_db
+def test_moderators_see_similar_open_questions_grouped_in_the_themes_panel(
+    org: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Against the interface of dissent.forums.themes: a stand-in groups questions naming parking."""
+    session = scheduled(org)
+    parking = [
+        asked(org.drafter, session, "Is there parking?"),
+        asked(org.leader, session, "Parking for bikes?"),
+    ]
+    asked(org.drafter, session, "Will the library move too?")
+
+    def group_questions(questions: list[tuple[str, str]]) -> SimpleNamespace:
+        members = tuple(pk for pk, text in questions if "arking" in text)
+        theme = SimpleNamespace(id="t1", label="Parking", representative=members[0], members=members)
+        return SimpleNamespace(
+            groups=(theme,), ungrouped=tuple(pk for pk, _ in questions if pk not in members)
+        )
+
+    monkeypatch.setitem(
+        sys.modules, "dissent.forums.themes", SimpleNamespace(group_questions=group_questions)
+    )
+    page = sees(org.office, url(session))
+    panel = page.split('id="themes-heading"')[1]
+    assert "Parking" in panel
+    assert all(f'href="#q-{q.pk}"' in panel for q in parking)
+    assert "Will the library move too?" not in panel
+    assert 'id="themes-heading"' not in sees(org.drafter, url(session))
