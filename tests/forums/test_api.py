@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dissent.audit.models import AuditEvent
+from dissent.forums import feed
 from dissent.forums.models import Question, Vote
 from tests.channel.helpers import Api
 from tests.conftest import Personas
@@ -135,12 +136,9 @@ def test_premoderation_holds_questions_until_approved_and_hiding_tells_the_autho
     assert ranking(cosigner, session) == [("Pending one", 0)]
     Api(org.office).ok("post", moderate, {"action": "hide", "reason": "Off topic for this session"})
     assert ranking(cosigner, session) == []
-    mine = drafter.ok("get", f"/sessions/{session['id']}/questions")["items"]
-    assert mine == []  # hidden from the board; the author reads the reason through the moderators' view
-    seen_by_office = Api(org.office).ok("get", f"/sessions/{session['id']}/questions")["items"]
-    assert [(q["state"], q["hidden_reason"]) for q in seen_by_office] == [
-        ("hidden", "Off topic for this session")
-    ]
+    for author_or_moderator in (drafter, Api(org.office)):
+        seen = author_or_moderator.ok("get", f"/sessions/{session['id']}/questions")["items"]
+        assert [(q["state"], q["hidden_reason"]) for q in seen] == [("hidden", "Off topic for this session")]
 
 
 @pytest.mark.django_db
@@ -202,3 +200,15 @@ def test_the_events_route_answers_a_snapshot_to_those_who_see_the_session_and_40
     assert "event: questions" in text
     assert "What about parking?" in text
     assert Api(org.cosigner).get(f"/sessions/{session['id']}/events") == NOT_FOUND
+
+
+@pytest.mark.django_db
+def test_the_live_snapshot_shows_staff_no_pending_or_hidden_question_anonymous_or_not(org: Personas) -> None:
+    session = schedule(org, premoderate=True)
+    ask(Api(org.drafter), session, "Held, anonymous", anonymous=True)
+    ask(Api(org.drafter), session, "Held, attributed")
+    staff = "".join(data for _name, data in feed.snapshot(session["id"], "staff.en"))
+    moderators = "".join(data for _name, data in feed.snapshot(session["id"], "moderator.en"))
+    assert "Held" not in staff
+    assert "Held, anonymous" in moderators
+    assert "Held, attributed" in moderators

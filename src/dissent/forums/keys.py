@@ -11,7 +11,7 @@ Where the key lives:
 - Redis, when ``REDIS_URL`` is set: shared by every app server. Run that Redis without
   persistence (no RDB snapshots, no AOF): ``readiness`` reports one that persists.
 - Otherwise the ``dissent serve`` process keeps the keys and its web workers and task
-  worker ask it over a Unix socket in the data dir (``KeyKeeper``): they are separate
+  worker ask it over a Unix socket in a private directory (``KeyKeeper``): they are separate
   processes, and each holding its own key would let a person vote once per worker.
 - A process with neither (tests, one-off commands) keeps them in its own memory.
 
@@ -112,6 +112,7 @@ class KeyKeeper(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(mode=0o700, exist_ok=True)
+        path.parent.chmod(0o700)
         path.unlink(missing_ok=True)
         self.keys = MemoryKeys()
         old_umask = os.umask(0o177)

@@ -45,6 +45,7 @@ class Seat:
     session: ListeningSession
     moderator: bool
     registered: bool
+    person: int | None = None  # whose own questions show in every state; None for the live view
 
 
 def seat_of(actor: User, public_id: str) -> Seat:
@@ -59,14 +60,19 @@ def seat_in(actor: User, session: ListeningSession) -> Seat:
     """The seat of ``actor`` at a session read through ``visible_to``."""
     moderator = policy.can_moderate(people.roles_of(actor), is_creator=session.creator_id == actor.pk)
     registered = bool(getattr(session, "is_registered", False))
-    return Seat(session=session, moderator=moderator, registered=registered)
+    return Seat(session=session, moderator=moderator, registered=registered, person=actor.pk)
 
 
 def questions(seat: Seat, *, order: str = "votes") -> QuerySet[Question]:
-    """The questions ``seat`` may see: most votes first (then oldest), or newest first."""
+    """The questions ``seat`` may see: most votes first (then oldest), or newest first.
+
+    Staff see published and answered questions, and their own attributed ones in any state
+    (so the author of a hidden question reads why); moderators see all.
+    """
     rows = Question.objects.filter(session=seat.session).select_related("author")
     if not seat.moderator:
-        rows = rows.filter(state__in=SHOWN_TO_STAFF)
+        shown = Q(state__in=SHOWN_TO_STAFF)
+        rows = rows.filter(shown if seat.person is None else shown | Q(author_id=seat.person))
     if order == "new":
         return rows.order_by("-asked_at", "id")
     return rows.order_by("-votes", "asked_at", "id")
