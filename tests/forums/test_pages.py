@@ -282,3 +282,18 @@ def test_moderators_see_similar_open_questions_grouped_in_the_themes_panel(
     assert all(f'href="#q-{q.pk}"' in panel for q in parking)
     assert "Will the library move too?" not in panel
     assert 'id="themes-heading"' not in sees(org.drafter, url(session))
+
+
+@pytest.mark.django_db
+def test_a_moderator_merges_a_duplicate_by_the_number_the_page_shows(org: Personas) -> None:
+    session = scheduled(org)
+    first = asked(org.drafter, session, "Is there parking?")
+    duplicate = asked(org.leader, session, "Will we be able to park?")
+    client = logged_in(org.office)
+    client.post(url(session, f"questions/{duplicate.pk}/merge/"), {"into": "#zzzzzz"})
+    assert "Name the question to merge into by its number" in client.get(url(session)).content.decode()
+    assert Question.objects.get(pk=duplicate.pk).state == QuestionState.PUBLISHED
+    client.post(url(session, f"questions/{duplicate.pk}/merge/"), {"into": "#" + first.pk[:6]})
+    merged = Question.objects.get(pk=duplicate.pk)
+    assert (merged.state, merged.merged_into_id) == (QuestionState.MERGED, first.pk)
+    assert f"Merged into #{first.pk[:6]}" in client.get(url(session)).content.decode()

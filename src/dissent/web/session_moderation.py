@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dissent.errors import NotFound
+from dissent.errors import InvalidInput, NotFound
 from dissent.forums import selectors, services
 from dissent.forums.models import Question
 from dissent.forums.selectors import Seat
@@ -56,15 +56,15 @@ def written(request: HttpRequest) -> str:
 
 
 def target(request: HttpRequest, seat: Seat) -> str:
-    """The question typed or chosen to merge into: its full id, or the short one the page shows."""
+    """The question to merge into, by the short id the page shows (or the full one); a form
+    error, not a 404, when it names no question of the session or more than one."""
     form = MergeForm(request.POST)
     ref = form.cleaned_data["into"].strip().lstrip("#").lower() if form.is_valid() else ""
-    matches = (
-        list(selectors.questions(seat).filter(pk__startswith=ref).values_list("pk", flat=True)[:2])
-        if ref
-        else []
-    )
-    return matches[0] if len(matches) == 1 else ref
+    found = selectors.questions(seat).filter(pk__startswith=ref) if ref else None
+    matches = list(found.values_list("pk", flat=True)[:2]) if found is not None else []
+    if len(matches) != 1:
+        raise InvalidInput(_("Name the question to merge into by its number, such as #a1b2c3."))
+    return matches[0]
 
 
 approve = moderation(

@@ -14,6 +14,7 @@ keeps it in a cookie scoped to the session's replies page (``REPLY_COOKIE``), on
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -89,8 +90,9 @@ def new_session(request: HttpRequest) -> HttpResponse:
 
 
 def ranking_context(seat: Seat, actor: User) -> dict[str, object]:
-    """What the page adds to the shared fragment: the person's marks and the live stream."""
-    questions = list(selectors.questions(seat)[: feed.SNAPSHOT_QUESTIONS])
+    """The fragment as the live view renders it (a seat without a person: their own held or
+    hidden questions are listed apart, under ``withheld``), and the person's marks and stream."""
+    questions = list(selectors.questions(replace(seat, person=None))[: feed.SNAPSHOT_QUESTIONS])
     who = feed.follower(actor, seat.session.public_id)
     stream = ""
     if who is not None and seat.session.is_open:
