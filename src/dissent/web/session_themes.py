@@ -1,30 +1,25 @@
 """The themes panel of the moderators' session page: open questions grouped by similarity.
 
-Grouping lives in ``dissent.forums.themes``; until it is installed the panel says so and the
-page works without it.
+Grouping (``dissent.forums.themes``) costs about a second of CPU for hundreds of questions, and
+numpy and scikit-learn take three more to load on a worker's first call, so a result is kept in
+the shared cache for as long as the session's open questions stay the same ones (questions are
+never edited, so their ids name their words).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import hashlib
 from dataclasses import dataclass
-from importlib import import_module
-from typing import Any
+
+from django.core.cache import cache
 
 from dissent.forums import selectors
 from dissent.forums.models import Question, QuestionState
 from dissent.forums.selectors import Seat
+from dissent.forums.themes import Themes, group_questions
 
-
-def grouping() -> Callable[[Sequence[tuple[str, str]]], Any] | None:
-    """``dissent.forums.themes.group_questions``, or None while that module is not installed."""
-    try:
-        return import_module("dissent.forums.themes").group_questions
-    except ImportError:
-        return None
-
-
-MAX_THEMED = 500  # the open questions grouped at once, most votes first
+MAX_THEMED = 500  # the newest open questions grouped at once
+CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -42,14 +37,23 @@ class ThemesPanel:
 
 def themes_of(seat: Seat) -> ThemesPanel:
     """Groups of two or more similar open questions (awaiting approval or published)."""
-    group_questions = grouping()
-    if group_questions is None:
-        return ThemesPanel(available=False, groups=[], ungrouped=0)
-    open_ones = selectors.questions(seat).filter(state__in=(QuestionState.PENDING, QuestionState.PUBLISHED))
-    rows = {q.pk: q for q in open_ones[:MAX_THEMED]}
-    themes = group_questions([(pk, q.body) for pk, q in rows.items()])
+    open_ones = selectors.questions(seat, order="new").filter(
+        state__in=(QuestionState.PENDING, QuestionState.PUBLISHED)
+    )
+    rows = {q.pk: q for q in reversed(open_ones[:MAX_THEMED])}  # oldest first: themes keep their ids
+    themes = grouped(seat.session.public_id, [(pk, q.body) for pk, q in rows.items()])
     groups = [
         ThemeRow(label=theme.label, questions=[rows[pk] for pk in theme.members if pk in rows])
         for theme in themes.groups
     ]
     return ThemesPanel(available=True, groups=groups, ungrouped=len(themes.ungrouped))
+
+
+def grouped(session_id: str, questions: list[tuple[str, str]]) -> Themes:
+    digest = hashlib.sha256(" ".join(pk for pk, _text in questions).encode()).hexdigest()
+    key = f"forum-themes:{session_id}:{digest}"
+    themes = cache.get(key)
+    if not isinstance(themes, Themes):
+        themes = group_questions(questions)
+        cache.set(key, themes, CACHE_SECONDS)
+    return themes
