@@ -30,7 +30,6 @@ class ThemeRow:
 
 @dataclass(frozen=True)
 class ThemesPanel:
-    available: bool
     groups: list[ThemeRow]
     ungrouped: int
 
@@ -46,7 +45,7 @@ def themes_of(seat: Seat) -> ThemesPanel:
         ThemeRow(label=theme.label, questions=[rows[pk] for pk in theme.members if pk in rows])
         for theme in themes.groups
     ]
-    return ThemesPanel(available=True, groups=groups, ungrouped=len(themes.ungrouped))
+    return ThemesPanel(groups=groups, ungrouped=len(themes.ungrouped))
 
 
 def grouped(session_id: str, questions: list[tuple[str, str]]) -> Themes:
