@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from dissent.audit.models import AuditEvent
 from dissent.forums import feed, services
 from dissent.forums.models import ListeningSession, Question, QuestionState, Registration, Report, Vote
 from dissent.people.models import User
@@ -203,6 +204,8 @@ def test_the_export_has_a_row_per_question_names_nobody_anonymous_and_defuses_fo
     assert by_id[anonymous.pk][3:5] == ["yes", ""]
     assert by_id[anonymous.pk][6:] == ["yes", "Who pays?", "'@we do"]
     assert by_id[anonymous.pk][5] == anonymous.asked_at.strftime("%Y-%m-%dT%H:%MZ")
+    exports = AuditEvent.objects.filter(action="forum.exported")
+    assert [(e.actor_id, e.details) for e in exports] == [(org.office.pk, {"session": session.public_id})]
 
 
 @pytest.mark.django_db
