@@ -103,6 +103,7 @@ def statistics(request: HttpRequest, session_id: str) -> HttpResponse:
 def export_csv(request: HttpRequest, session_id: str) -> HttpResponse:
     """Every question of the session, one row each; cells a spreadsheet would run are defused.
     A session holds hundreds of questions at most, so the file is built in memory."""
+    moderator(request, session_id)
     questions = services.export_questions(actor=me(request), session_id=session_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="session-{session_id}.csv"'
