@@ -294,8 +294,12 @@ def run() -> dict[str, Any]:
         "seconds": SECONDS,
         **result,
         **low,
-        "ratio_cpu_to_floor": round(result["server_cpu_us_per_snapshot"] / low["floor_cpu_us_per_snapshot"], 1),
-        "ratio_rss_to_floor": round(result["server_rss_per_stream_kb"] / max(0.1, low["floor_rss_per_stream_kb"]), 1),
+        "ratio_cpu_to_floor": round(
+            result["server_cpu_us_per_snapshot"] / low["floor_cpu_us_per_snapshot"], 1
+        ),
+        "ratio_rss_to_floor": round(
+            result["server_rss_per_stream_kb"] / max(0.1, low["floor_rss_per_stream_kb"]), 1
+        ),
         "target_p95_seconds": TARGET_P95_SECONDS,
         "meets_target": result["latency_seconds"]["p95"] < TARGET_P95_SECONDS,
         "load_average_1min": round(os.getloadavg()[0], 2),

@@ -136,6 +136,7 @@ class Fanout:
         if self.publisher is None:
             import redis
 
+            assert self.redis_url is not None
             self.publisher = redis.Redis.from_url(
                 self.redis_url,
                 socket_timeout=REDIS_TIMEOUT_SECONDS,
@@ -160,6 +161,7 @@ class Fanout:
         a lost connection, connect again and tell every subscriber to re-read."""
         import redis.asyncio
 
+        assert self.redis_url is not None
         client = redis.asyncio.Redis.from_url(self.redis_url)
         reconnected = False
         while True:

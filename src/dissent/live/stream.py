@@ -17,6 +17,7 @@ version is not sent the same snapshot again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import re
@@ -135,10 +136,8 @@ class Ticker:
                 started = loop.time()
                 await self.refresh()
                 await asyncio.sleep(max(0.0, TICK_SECONDS - (loop.time() - started)))
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.poked.wait(), REREAD_SECONDS)
-                except TimeoutError:
-                    pass
                 self.poked.clear()
         finally:
             listener.cancel()

@@ -33,13 +33,16 @@ class StreamedBody(io.RawIOBase):
         self.left = b""
         self.done = False
 
+    async def next_chunk(self) -> bytes:
+        return await anext(self.chunks)
+
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         while not self.left and not self.done:
             try:
-                self.left = asyncio.run_coroutine_threadsafe(anext(self.chunks), self.loop).result()
+                self.left = asyncio.run_coroutine_threadsafe(self.next_chunk(), self.loop).result()
             except StopAsyncIteration:
                 self.done = True
         size = min(len(buffer), len(self.left))
