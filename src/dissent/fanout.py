@@ -208,7 +208,7 @@ def default() -> Fanout:
         if _default is None:
             from django.conf import settings
 
-            _default = Fanout(getattr(settings, "REDIS_URL", None))
+            _default = Fanout(settings.REDIS_URL or None)
         return _default
 
 

@@ -7,6 +7,8 @@ import os
 import resource
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections
@@ -56,6 +58,24 @@ def open_files_limit() -> int:
     return hard
 
 
+def keep_session_keys() -> None:
+    """Hold the listening sessions' pseudonym keys in this process, for every worker to ask.
+
+    Without Redis, the web workers and the task worker are separate processes that must agree
+    on each session's key (``forums/keys.py``); they inherit the socket's path.
+    """
+    from django.conf import settings
+
+    from dissent.forums.keys import SOCKET_ENV, KeyKeeper
+
+    if settings.REDIS_URL:
+        return
+    # A fresh private directory: a socket's path has a short limit that a deep data dir passes.
+    path = Path(tempfile.mkdtemp(prefix="dissent-keys-")) / "keys.sock"
+    KeyKeeper(path).start()
+    os.environ[SOCKET_ENV] = str(path)
+
+
 def serve(*, host: str, port: int, workers: int) -> int:
     """Serve with granian and run the Huey worker as a child in the same process group.
 
@@ -76,6 +96,7 @@ def serve(*, host: str, port: int, workers: int) -> int:
     seal_what_workers_left()
     connections.close_all()  # the workers open their own; none shares this process's socket
     open_files_limit()
+    keep_session_keys()
     worker = subprocess.Popen([sys.executable, "-m", "dissent.cli", "worker"], env=dict(os.environ))
     print(f"Dissent Channel on http://{host}:{port}/ (API docs: /api/v1/docs)", flush=True)
     try:

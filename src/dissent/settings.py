@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dissent.notify",
     "dissent.attachments",
     "dissent.broadcasts",
+    "dissent.forums",
     "dissent.web",
     "dissent.api",
 ]
@@ -240,7 +241,7 @@ EMAIL_TIMEOUT = 10
 # Background tasks: Huey on SQLite in the data dir, or on Redis when REDIS_URL is set; the
 # live pages' fan-out between processes uses it too (dissent/fanout.py).
 _redis_url = os.environ.get("REDIS_URL")
-REDIS_URL = _redis_url or None
+REDIS_URL = _redis_url or ""
 HUEY = {
     "name": "dissent",
     "immediate": env_flag("DISSENT_TASKS_IMMEDIATE"),
@@ -343,3 +344,12 @@ LOGGING = {
         "huey.consumer.Scheduler": {"level": LOG_LEVEL},
     },
 }
+
+# Listening sessions: how many questions one person may ask in a session per hour
+# (anonymous ones included, counted under their pseudonym; dissent/forums/services.py).
+try:
+    DISSENT_QUESTIONS_PER_HOUR = int(os.environ.get("DISSENT_QUESTIONS_PER_HOUR", "10"))
+except ValueError:
+    DISSENT_QUESTIONS_PER_HOUR = 0
+if not 1 <= DISSENT_QUESTIONS_PER_HOUR <= 1000:
+    raise ImproperlyConfigured("DISSENT_QUESTIONS_PER_HOUR must be a whole number from 1 to 1000.")

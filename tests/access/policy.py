@@ -142,14 +142,15 @@ class Global:
     deny: int = 404
     anonymous: int | None = None  # None: the API's 401, or a page's redirect to the log-in
     creates_memo: bool = False
-    seen_by: Callable[[str], bool] | None = None  # who sees it without being allowed: 422
+    seen_by: Callable[[str], bool] | None = None  # who sees it without being allowed: ``seen``
+    seen: int = 422
 
     def status(self, persona: str, *, page: bool) -> int:
         if persona == "anonymous":
             return self.anonymous or (302 if page else 401)
         if self.who(persona):
             return self.ok
-        return 422 if self.seen_by is not None and self.seen_by(persona) else self.deny
+        return self.seen if self.seen_by is not None and self.seen_by(persona) else self.deny
 
 
 def everyone(persona: str) -> bool:
@@ -177,6 +178,27 @@ def addressed_or_leadership(persona: str) -> bool:
     return addressed(persona) or leadership(persona)
 
 
+# The world's listening session was scheduled by the office for the Water Bureau: its members
+# and the moderators (the office and leadership) see it; to anyone else it does not exist. Its
+# one question is the leader's, who may not vote for it. Nobody has voted yet.
+ORGANISERS = OFFICE | {"leader"}
+
+
+def organiser(persona: str) -> bool:
+    return persona in ORGANISERS
+
+
+def at_session(persona: str) -> bool:
+    return addressed(persona) or organiser(persona)
+
+
+def nobody(persona: str) -> bool:
+    return False
+
+
+SESSION = "/api/v1/sessions/{session_id}"
+QUESTION = SESSION + "/questions/{question_id}"
+
 # API operations: (method, OpenAPI path) -> rule for memo-scoped ones, or for global ones a
 # rule over the persona alone (``Global``).
 API: dict[tuple[str, str], Rule | Global] = {
@@ -191,6 +213,22 @@ API: dict[tuple[str, str], Rule | Global] = {
     # Leadership sees a message not addressed to them, but has nothing to mark read: 422.
     ("POST", "/api/v1/broadcasts/{broadcast_id}/read"): Global(addressed, seen_by=leadership),
     ("GET", "/api/v1/broadcasts/{broadcast_id}/reads"): Global(leadership),
+    ("GET", "/api/v1/sessions"): Global(everyone),
+    ("POST", "/api/v1/sessions"): Global(organiser, ok=201, deny=403),
+    ("GET", SESSION): Global(at_session),
+    ("POST", SESSION + "/registrations"): Global(at_session, ok=201),
+    ("POST", SESSION + "/questions"): Global(at_session, ok=201),
+    ("GET", SESSION + "/questions"): Global(at_session),
+    ("POST", SESSION + "/replies"): Global(at_session),
+    ("GET", SESSION + "/events"): Global(at_session),
+    ("GET", SESSION + "/statistics"): Global(organiser, seen_by=addressed, seen=403),
+    ("POST", SESSION + "/close"): Global(organiser, seen_by=addressed, seen=403),
+    ("POST", QUESTION + "/votes"): Global(
+        lambda p: at_session(p) and p != "leader", ok=201, seen_by=leadership, seen=403
+    ),
+    ("DELETE", QUESTION + "/votes/me"): Global(nobody, seen_by=at_session, seen=409),
+    ("POST", QUESTION + "/reports"): Global(at_session, ok=201),
+    ("POST", QUESTION + "/moderate"): Global(organiser, seen_by=addressed, seen=403),
     ("GET", "/api/v1/people/{person_id}/key"): Global(everyone),
     ("GET", "/api/v1/server/key"): Global(everyone),
     ("GET", "/api/v1/memos/{memo_id}"): read(),

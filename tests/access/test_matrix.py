@@ -246,6 +246,14 @@ def api_body(method: str, path: str, memo: MemoCase | None, world: World) -> dic
         "/api/v1/memos/{memo_id}/invitations": {"emails": [world.people["outsider"].email]},
         "/api/v1/memos/{memo_id}/target": {"target": 10},
         "/api/v1/broadcasts": {"title": "Listening", "body": "We are listening.", "units": ["NOR"]},
+        "/api/v1/sessions": {
+            "title": "Open door",
+            "starts_at": "2026-12-11T09:00:00+00:00",
+            "ends_at": "2026-12-11T10:00:00+00:00",
+        },
+        "/api/v1/sessions/{session_id}/questions": {"body": "When?"},
+        "/api/v1/sessions/{session_id}/replies": {"tokens": ["unknown"]},
+        "/api/v1/sessions/{session_id}/questions/{question_id}/moderate": {"action": "highlight"},
     }
     by_action = {f"/api/v1/memos/{{memo_id}}/{action}": body for action, body in shared(memo, world).items()}
     return {**by_action, **bodies}.get(path)
@@ -291,6 +299,8 @@ def fill(path: str, memo: MemoCase | None, world: World, attachment: str = "") -
         .replace("{attachment_id}", attachment or (memo.attachment_id if memo else ""))
         .replace("{person_id}", str(world.people["cosigner"].pk))
         .replace("{broadcast_id}", world.broadcast_id)
+        .replace("{session_id}", world.session_id)
+        .replace("{question_id}", world.question_id)
     )
 
 

@@ -5,12 +5,14 @@ the memo got: the drafter (Northern Bureau, Ministry) and a co-drafter from the 
 Agency, so the Aid Agency's head is the head of a drafter's agency); from circulation on, a
 co-signer who signed and an invitee who did not. Each memo has one file attached to the memo;
 each submitted one also has a message with a file in the conversation. Leadership has sent one
-message to staff, addressed to the Water Bureau (the co-signer and the co-drafter).
+message to staff, addressed to the Water Bureau (the co-signer and the co-drafter), and the
+office has scheduled a listening session for it, where the leader asked a question.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.core.files.base import ContentFile
 
@@ -18,6 +20,7 @@ from dissent.attachments import services as attachments
 from dissent.broadcasts import services as broadcasts
 from dissent.channel import services
 from dissent.channel.models import Memo
+from dissent.forums import services as forums
 from dissent.people import services as people
 from dissent.people.models import User
 from dissent.signing import services as signing
@@ -69,6 +72,8 @@ class World:
     people: dict[str, User]
     memos: list[MemoCase] = field(default_factory=list)
     broadcast_id: str = ""
+    session_id: str = ""
+    question_id: str = ""
 
 
 def personas(org: Personas) -> dict[str, User]:
@@ -101,6 +106,20 @@ def build(org: Personas) -> World:
     world.broadcast_id = broadcasts.send_broadcast(
         actor=world.people["leader"], title="Thank you", body="We read your memo.", unit_codes=["WAT"]
     ).public_id
+    session = forums.schedule_session(
+        actor=world.people["office"],
+        title="Town hall",
+        starts_at=datetime(2026, 12, 10, 9, tzinfo=UTC),
+        ends_at=datetime(2026, 12, 10, 10, tzinfo=UTC),
+        unit_codes=["WAT"],
+    )
+    world.session_id = session.public_id
+    world.question_id = forums.ask(
+        actor=world.people["leader"],
+        session_id=session.public_id,
+        body="What should we change?",
+        anonymous=False,
+    ).question.pk
     return world
 
 

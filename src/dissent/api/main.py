@@ -14,6 +14,7 @@ from dissent.api.attachments import router as attachments_router
 from dissent.api.audit import router as audit_router
 from dissent.api.auth import API_AUTH
 from dissent.api.broadcasts import router as broadcasts_router
+from dissent.api.forums import router as forums_router
 from dissent.api.memos import router as channel_router
 from dissent.api.people import router as people_router
 from dissent.api.renderer import ApiRenderer
@@ -46,3 +47,4 @@ api.add_router("", attachments_router)
 api.add_router("", audit_router)
 api.add_router("", signing_router)
 api.add_router("", broadcasts_router)
+api.add_router("", forums_router)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from dissent.audit import services as audit
 from dissent.broadcasts import policy, selectors
 from dissent.broadcasts.models import Audience, Broadcast, MemoLink, Read
-from dissent.channel.content import MAX_MESSAGE, MAX_TITLE, clean_text
+from dissent.channel.content import MAX_MESSAGE, MAX_TITLE, clean_codes, clean_text
 from dissent.channel.models import Memo
 from dissent.errors import InvalidInput, PermissionDenied
 from dissent.people import selectors as people
@@ -25,24 +25,6 @@ MAX_MEMOS = 20
 class LeadershipOnly(PermissionDenied):
     code = "leadership_only"
     default_detail = gettext_lazy("Only leadership may write to all staff or to units.")
-
-
-def clean_codes(values: Sequence[str], *, limit: int, too_many: str) -> list[str]:
-    """Distinct, stripped, in the order given; InvalidInput ``too_many`` past ``limit``."""
-    codes = list(dict.fromkeys(v.strip() for v in values if v.strip()))
-    if len(codes) > limit:
-        raise InvalidInput(too_many % {"n": limit})
-    return codes
-
-
-def resolve_units(codes: Sequence[str]) -> tuple[set[int], set[int]]:
-    """The units named and every unit below them; InvalidInput naming the unknown codes."""
-    tree = people.unit_tree()
-    unknown = sorted(set(codes) - set(tree.by_code))
-    if unknown:
-        raise InvalidInput(_("Unknown unit code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
-    chosen = {tree.by_code[code] for code in codes}
-    return chosen, tree.below(chosen)
 
 
 def visible_memos(actor: User, ids: Sequence[str]) -> list[Memo]:
@@ -74,7 +56,7 @@ def send_broadcast(
     clean_title = " ".join(clean_text(title, field="title", limit=MAX_TITLE, required=True).split())
     clean_body = clean_text(body, field="body", limit=MAX_BODY, required=True)
     codes = clean_codes(unit_codes, limit=MAX_UNITS, too_many=_("Name at most %(n)d units."))
-    chosen, addressed = resolve_units(codes) if codes else (set(), set())
+    chosen, addressed = people.resolve_units(codes) if codes else (set(), set())
     memos = visible_memos(
         actor, clean_codes(memo_ids, limit=MAX_MEMOS, too_many=_("Link at most %(n)d memos."))
     )

@@ -8,6 +8,7 @@ is the version's identity that signatures bind to (docs/bundle-format.md).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,3 +107,11 @@ def open_content(key: DataKey, sealed: bytes, *, aad: str) -> MemoContent:
         recommendations=tuple(data["recommendations"]),
         policy_area=data["policy_area"],
     )
+
+
+def clean_codes(values: Sequence[str], *, limit: int, too_many: str) -> list[str]:
+    """Distinct, stripped, in the order given; InvalidInput ``too_many`` past ``limit``."""
+    codes = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+    if len(codes) > limit:
+        raise InvalidInput(too_many % {"n": limit})
+    return codes

@@ -185,3 +185,13 @@ def active_people_after(after: int, *, unit_ids: Collection[int] | None, limit: 
         member = Membership.objects.filter(user=OuterRef("pk"), unit_id__in=list(unit_ids))
         people = people.filter(Exists(member))
     return list(people.order_by("pk").only("pk", "email", "language")[:limit])
+
+
+def resolve_units(codes: Sequence[str]) -> tuple[set[int], set[int]]:
+    """The units named and every unit below them; InvalidInput naming the unknown codes."""
+    tree = unit_tree()
+    unknown = sorted(set(codes) - set(tree.by_code))
+    if unknown:
+        raise InvalidInput(_("Unknown unit code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
+    chosen = {tree.by_code[code] for code in codes}
+    return chosen, tree.below(chosen)
