@@ -12,6 +12,7 @@ import pytest
 
 from dissent.api.errors import NOT_AUTHENTICATED, NOT_FOUND
 from dissent.fanout import Fanout
+from dissent.live import stream
 from dissent.live.app import LiveApplication
 from tests.conftest import Personas, bearer, token_for
 from tests.live.fakes import Feed, Headers, Protocol, Scope, application
@@ -190,5 +191,20 @@ def test_streams_beyond_the_limit_are_refused_with_503_and_other_requests_go_to_
         third, third_task = await open_stream(app, Scope(EVENTS.format("s1"), "token=signed:s1:staff"))
         assert (await third.next_write()).startswith(b"retry:")
         await close_stream(third, third_task)
+
+    run(scenario)
+
+
+def test_a_quiet_stream_is_pinged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "PING_SECONDS", 0.0)
+    monkeypatch.setattr(stream, "PING_CHECK_SECONDS", 0.01)
+
+    async def scenario() -> None:
+        app = application(Feed(shown={"s1": "a"}), Fanout())
+        client, task = await open_stream(app, Scope(EVENTS.format("s1"), "token=signed:s1:staff"))
+        await client.next_write()
+        assert b"data: a" in await client.next_write()
+        assert await client.next_write() == b": ping\n\n"
+        await close_stream(client, task)
 
     run(scenario)

@@ -29,7 +29,7 @@ from granian.rsgi import HTTPProtocol, ProtocolClosed, ProtocolError, Scope
 from dissent.api.errors import NOT_AUTHENTICATED, NOT_FOUND
 from dissent.fanout import Fanout
 from dissent.live.auth import user_from_headers
-from dissent.live.stream import PING_SECONDS, Feed, FollowerLike, Slot, Tickers
+from dissent.live.stream import Feed, FollowerLike, Slot, Tickers
 from dissent.people.models import User
 
 EVENTS_PATH = re.compile(r"/api/v1/sessions/([^/]+)/events")
@@ -126,7 +126,7 @@ class LiveApplication:
         try:
             retry = RETRY_MS + random.randint(-RETRY_JITTER_MS, RETRY_JITTER_MS)
             await transport.send_bytes(f"retry: {retry}\n\n".encode())
-            while (data := await slot.next(PING_SECONDS)) is not None:
+            while (data := await slot.next()) is not None:
                 await transport.send_bytes(data)
         except (ProtocolClosed, ProtocolError, OSError):
             pass  # the client went away mid-send

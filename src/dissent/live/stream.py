@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 0.25  # a busy session is re-rendered at most this often
 REREAD_SECONDS = 1.0  # and a followed one at least this often (other processes' publishes)
 PING_SECONDS = 15.0  # a comment after this long without a send keeps proxies from closing the stream
+PING_CHECK_SECONDS = 1.0
 PING = b": ping\n\n"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Server-Sent Events treat as the end of a line
 
@@ -76,11 +77,17 @@ class Slot:
         self.loop = asyncio.get_running_loop()
         self.pending: Snapshot | None = None
         self.sent_version = sent_version
+        self.sent_at = self.loop.time()
+        self.ping_due = False
         self.waiter: asyncio.Future[None] | None = None
         self.closed = False
 
     def put(self, snapshot: Snapshot) -> None:
         self.pending = snapshot
+        self.wake()
+
+    def ping(self) -> None:
+        self.ping_due = True
         self.wake()
 
     def close(self) -> None:
@@ -91,25 +98,26 @@ class Slot:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    async def next(self, timeout: float) -> bytes | None:
-        """The bytes to send next: a snapshot not sent before, else a ping after ``timeout``
-        seconds; None once closed."""
+    async def next(self) -> bytes | None:
+        """The bytes to send next: a snapshot not sent before, or a ping; None once closed."""
         while not self.closed:
             snapshot, self.pending = self.pending, None
             if snapshot is not None and snapshot.version != self.sent_version:
                 self.sent_version = snapshot.version
-                return snapshot.data
-            if snapshot is None:
-                self.waiter = self.loop.create_future()
-                timer = self.loop.call_later(timeout, self.wake)
-                try:
-                    await self.waiter
-                finally:
-                    timer.cancel()
-                    self.waiter = None
-                if self.pending is None and not self.closed:
-                    return PING
+                return self.sending(snapshot.data)
+            if self.ping_due:
+                return self.sending(PING)
+            self.waiter = self.loop.create_future()
+            try:
+                await self.waiter
+            finally:
+                self.waiter = None
         return None
+
+    def sending(self, data: bytes) -> bytes:
+        self.sent_at = self.loop.time()
+        self.ping_due = False
+        return data
 
 
 class Ticker:
@@ -168,9 +176,12 @@ class Tickers:
         self.fanout = fanout
         self.read = read
         self.running: dict[tuple[str, str], Ticker] = {}
+        self.pinger: asyncio.Task[None] | None = None
 
     def join(self, follower: FollowerLike, slot: Slot) -> Ticker:
         key = (follower.session_id, follower.view)
+        if self.pinger is None or self.pinger.done():
+            self.pinger = asyncio.create_task(self.ping())
         ticker = self.running.get(key)
         if ticker is None:
             ticker = Ticker(lambda: self.read(self.feed.snapshot, *key))
@@ -178,6 +189,18 @@ class Tickers:
             self.running[key] = ticker
         ticker.add(slot)
         return ticker
+
+    async def ping(self) -> None:
+        """Once a second, ping every stream that has sent nothing for ``PING_SECONDS``: one sweep
+        for the process instead of a timer per stream, set again at every send."""
+        loop = asyncio.get_running_loop()
+        while self.running:
+            await asyncio.sleep(PING_CHECK_SECONDS)
+            quiet_since = loop.time() - PING_SECONDS
+            for ticker in list(self.running.values()):
+                for slot in ticker.slots:
+                    if slot.sent_at <= quiet_since:
+                        slot.ping()
 
     def leave(self, follower: FollowerLike, slot: Slot) -> None:
         key = (follower.session_id, follower.view)
