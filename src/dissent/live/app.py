@@ -18,6 +18,7 @@ import asyncio
 import json
 import random
 import re
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -41,6 +42,12 @@ STREAM_HEADERS = [
     ("x-accel-buffering", "no"),  # a proxy must pass each event on at once
     ("x-content-type-options", "nosniff"),
 ]
+# Django's thread gives up the GIL at every query, then waits for the event loop's thread to
+# hand it back, by default after 5 ms: while the loop wrote snapshots to thousands of streams,
+# a vote took a quarter of a second (bench/sse_fanout.py). While streams are open the GIL
+# changes hands sooner; without any, the default stands, since the extra switches cost a
+# page about a tenth of its throughput (docs/benchmarks.md).
+STREAMING_SWITCH_SECONDS = 0.0005
 BUSY = {"detail": "Too many live streams are open; try again shortly.", "code": "unavailable"}
 
 T = TypeVar("T")
@@ -76,6 +83,7 @@ class LiveApplication:
         self.pages = pages
         self.max_streams = max_streams
         self.open_streams = 0
+        self.switch_interval = sys.getswitchinterval()
         self.database = ThreadPoolExecutor(1, thread_name_prefix="live")
         self.tickers = Tickers(feed, fanout, self.read)
 
@@ -88,10 +96,14 @@ class LiveApplication:
             answer_json(protocol, 503, BUSY)
             return
         self.open_streams += 1
+        if self.open_streams == 1:
+            sys.setswitchinterval(STREAMING_SWITCH_SECONDS)
         try:
             await self.stream(scope, protocol, match.group(1))
         finally:
             self.open_streams -= 1
+            if self.open_streams == 0:
+                sys.setswitchinterval(self.switch_interval)
 
     async def read(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` on the live path's database thread."""
