@@ -16,7 +16,7 @@ def api(port: int, method: str, path: str, token: str) -> dict:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1{path}", method=method, headers={"Authorization": f"Bearer {token}"}
     )
-    return json.loads(urllib.request.urlopen(request, timeout=10).read())
+    return json.loads(urllib.request.urlopen(request, timeout=10).read())  # noqa: S310 - http on loopback
 
 
 def read_until(stream: socket.socket, marker: bytes, received: bytes = b"") -> bytes:
@@ -27,7 +27,9 @@ def read_until(stream: socket.socket, marker: bytes, received: bytes = b"") -> b
     return received
 
 
-def test_pages_the_api_and_a_live_stream_share_the_port(tmp_path: Path, scratch_database_url: str | None) -> None:
+def test_pages_the_api_and_a_live_stream_share_the_port(
+    tmp_path: Path, scratch_database_url: str | None
+) -> None:
     env = process_environment(tmp_path, scratch_database_url)
     port = free_port()
     proc = start_in_own_group(env, "serve", "--port", str(port), "--workers", "1")
