@@ -66,6 +66,7 @@ def test_a_session_the_person_may_not_see_answers_the_apis_404(org: Personas) ->
         client, task = await open_stream(app, Scope(EVENTS.format("s1"), headers=headers))
         assert b"q1" in (await client.next_write()) + (await client.next_write())
         await close_stream(client, task)
+        app.close()
 
     run(scenario)
 

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 from urllib.parse import parse_qs
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from granian.rsgi import HTTPProtocol, ProtocolClosed, ProtocolError, Scope
 
 from dissent.api.errors import NOT_AUTHENTICATED, NOT_FOUND
@@ -104,6 +104,15 @@ class LiveApplication:
             self.open_streams -= 1
             if self.open_streams == 0:
                 sys.setswitchinterval(self.switch_interval)
+
+    def close(self) -> None:
+        """Close the live thread's database connection and end the thread."""
+        self.database.submit(connections.close_all).result()
+        self.database.shutdown()
+
+    def __rsgi_del__(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Granian stops the worker."""
+        self.close()
 
     async def read(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` on the live path's database thread."""
