@@ -209,3 +209,19 @@ def test_a_quiet_stream_is_pinged(monkeypatch: pytest.MonkeyPatch) -> None:
         await close_stream(client, task)
 
     run(scenario)
+
+
+def test_a_stream_ends_after_its_lifetime_so_that_the_reconnect_is_authorised_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stream, "STREAM_SECONDS", 0.0)
+    monkeypatch.setattr(stream, "PING_CHECK_SECONDS", 0.01)
+
+    async def scenario() -> None:
+        app = application(Feed(shown={"s1": "a"}), Fanout())
+        client, task = await open_stream(app, Scope(EVENTS.format("s1"), "token=signed:s1:staff"))
+        await asyncio.wait_for(task, 10)
+        assert client.status == 200
+        assert app.tickers.running == {}
+
+    run(scenario)

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
+import random
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ TICK_SECONDS = 0.25  # a busy session is re-rendered at most this often
 REREAD_SECONDS = 1.0  # and a followed one at least this often (other processes' publishes)
 PING_SECONDS = 15.0  # a comment after this long without a send keeps proxies from closing the stream
 PING_CHECK_SECONDS = 1.0
+STREAM_SECONDS = 600.0  # authorisation is checked at connect only, so no stream lasts longer
 PING = b": ping\n\n"
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Server-Sent Events treat as the end of a line
 
@@ -78,6 +80,10 @@ class Slot:
         self.pending: Snapshot | None = None
         self.sent_version = sent_version
         self.sent_at = self.loop.time()
+        # a stream ends after its lifetime, give or take a tenth so that a crowd does not
+        # reconnect at once; the reconnect checks again who may follow (a person removed
+        # from the session, or deactivated, stops receiving it)
+        self.ends_at = self.sent_at + STREAM_SECONDS * random.uniform(0.9, 1.1)
         self.ping_due = False
         self.waiter: asyncio.Future[None] | None = None
         self.closed = False
@@ -191,15 +197,17 @@ class Tickers:
         return ticker
 
     async def ping(self) -> None:
-        """Once a second, ping every stream that has sent nothing for ``PING_SECONDS``: one sweep
-        for the process instead of a timer per stream, set again at every send."""
+        """Once a second, ping every stream that has sent nothing for ``PING_SECONDS`` and end
+        those past their lifetime: one sweep for the process instead of timers per stream."""
         loop = asyncio.get_running_loop()
         while self.running:
             await asyncio.sleep(PING_CHECK_SECONDS)
-            quiet_since = loop.time() - PING_SECONDS
+            now = loop.time()
             for ticker in list(self.running.values()):
-                for slot in ticker.slots:
-                    if slot.sent_at <= quiet_since:
+                for slot in list(ticker.slots):
+                    if now >= slot.ends_at:
+                        slot.close()
+                    elif slot.sent_at <= now - PING_SECONDS:
                         slot.ping()
 
     def leave(self, follower: FollowerLike, slot: Slot) -> None:
