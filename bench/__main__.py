@@ -28,6 +28,7 @@ BENCHMARKS = [
     "broadcast_send",
     "hidden_memo",
     "sse_fanout",
+    "themes",
 ]
 RESULTS = Path(__file__).parent / "results"
 

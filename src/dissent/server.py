@@ -66,13 +66,15 @@ def keep_session_keys() -> None:
     """
     from django.conf import settings
 
-    from dissent.forums.keys import SOCKET_ENV, KeyKeeper
+    from dissent.forums.keys import SOCKET_ENV, KeyKeeper, MemoryKeys, store
 
     if settings.REDIS_URL:
         return
     # A fresh private directory: a socket's path has a short limit that a deep data dir passes.
     path = Path(tempfile.mkdtemp(prefix="dissent-keys-")) / "keys.sock"
-    KeyKeeper(path).start()
+    # Keys this process made already (`dissent demo` loads its town hall first) are kept.
+    here = store()
+    KeyKeeper(path, here if isinstance(here, MemoryKeys) else None).start()
     os.environ[SOCKET_ENV] = str(path)
 
 

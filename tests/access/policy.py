@@ -197,6 +197,12 @@ def nobody(persona: str) -> bool:
 
 
 SESSION = "/api/v1/sessions/{session_id}"
+SESSION_BUTTONS = (
+    "session_register",
+    "session_ask",
+    *(f"question_{action}" for action in ("vote", "unvote", "report", "approve", "hide", "highlight")),
+    *(f"question_{action}" for action in ("answer", "merge")),
+)
 QUESTION = SESSION + "/questions/{question_id}"
 
 # API operations: (method, OpenAPI path) -> rule for memo-scoped ones, or for global ones a
@@ -300,6 +306,18 @@ PAGES: dict[tuple[str, str], Page | Global] = {
     ("staff_messages", "GET"): Global(leadership),
     ("staff_messages", "POST"): Global(leadership, ok=302),
     ("audit:export", "GET"): Global(lambda p: p == "auditor"),
+    ("sessions", "GET"): Global(everyone),
+    ("session_new", "GET"): Global(organiser),
+    ("session_new", "POST"): Global(organiser, ok=302),
+    ("session", "GET"): Global(at_session),
+    ("session_replies", "GET"): Global(at_session),
+    ("session_statistics", "GET"): Global(organiser),
+    ("session_export", "GET"): Global(organiser),
+    ("session_close", "GET"): Global(organiser),
+    ("session_close", "POST"): Global(organiser, ok=302),
+    # Buttons: done or refused (a moderator's button pressed by staff, a vote on one's own
+    # question), the answer is the session page with a message; to anyone else a 404.
+    **{(name, "POST"): Global(at_session, ok=302) for name in SESSION_BUTTONS},
     ("memo", "GET"): Page(read()),
     ("memo_edit", "GET"): Page(act(drafters, EDITABLE)),
     ("memo_edit", "POST"): Page(act(drafters, EDITABLE)),

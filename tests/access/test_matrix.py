@@ -289,6 +289,10 @@ def page_body(name: str, memo: MemoCase | None, world: World) -> dict[str, Any]:
         },
         "memo_invite": {"emails": world.people["outsider"].email, "units": ""},
         "staff_messages": {"title": "Listening", "body": "We are listening.", "units": "NOR", "memos": ""},
+        "session_new": {"title": "Open door", "starts_at": "2026-12-11T09:00", "ends_at": "2026-12-11T10:00"},
+        "session_ask": {"body": "When?"},
+        "question_hide": {"reason": "Off topic."},
+        "question_merge": {"into": "#" + world.question_id[:6]},
     }
     return bodies.get(name, {})
 
@@ -336,14 +340,24 @@ def run_api(m: Matrix) -> None:
                         m.same_as_missing(where, client, r, response, attachment, MISSING)
 
 
+def global_kwargs(name: str, world: World) -> dict[str, str]:
+    """The ids in the URL of a page that names no memo: the message, the session, its question."""
+    if name == "message":
+        return {"broadcast_id": world.broadcast_id}
+    if name.startswith("question_"):
+        return {"session_id": world.session_id, "question_id": world.question_id}
+    if name.startswith("session_"):
+        return {"session_id": world.session_id} if name != "session_new" else {}
+    return {"session_id": world.session_id} if name == "session" else {}
+
+
 def run_pages(m: Matrix) -> None:
     world = m.world
     for (name, method), rule in PAGES.items():
         for persona in PERSONAS:
             client = m.pages[persona]
             if isinstance(rule, Global):
-                kwargs = {"broadcast_id": world.broadcast_id} if name == "message" else {}
-                url = reverse(name, kwargs=kwargs)
+                url = reverse(name, kwargs=global_kwargs(name, world))
                 r = Request(method, url, page_body(name, None, world) if method == "POST" else None)
                 expected = rule.status(persona, page=True)
                 done = persona != "anonymous" and rule.who(persona) if rule.creates_memo else None

@@ -58,7 +58,9 @@ ADVERSARIAL = {
 
 
 @pytest.mark.parametrize("name", ADVERSARIAL)
-def test_adversarial_versions_of_the_longest_body_answer_in_under_a_second(org: Personas, name: str) -> None:
+def test_adversarial_versions_of_the_longest_body_answer_with_bounded_work(org: Personas, name: str) -> None:
+    """About 0.3 s of CPU each (SequenceMatcher took 25-46 s); CPU time, not wall time, so a busy
+    machine does not fail it, and a bound of 2 s that only runaway work passes."""
     old, new = ADVERSARIAL[name]
     assert MAX_BODY - 100 < len(old) < MAX_BODY
     memo_id = draft(org, body=old)
@@ -66,11 +68,11 @@ def test_adversarial_versions_of_the_longest_body_answer_in_under_a_second(org: 
     for person, language in ((org.drafter, "en"), (org.cosigner, "zh-hans")):
         client = logged_in(person)
         client.get(f"/memos/{memo_id}/versions/?a=1&b=1")  # the process's first page loads templates
-        start = time.perf_counter()
+        start = time.process_time()
         page = client.get(f"/memos/{memo_id}/versions/?a=1&b=2")
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         assert page.status_code == 200
-        assert elapsed < 1.0, f"{name}: {elapsed:.2f} s"
+        assert elapsed < 2.0, f"{name}: {elapsed:.2f} s of CPU"
         assert TOO_DIFFERENT[language] in page.content.decode()
 
 

@@ -42,6 +42,7 @@ ACTIONS: dict[str, Promise] = {
     "forum.question_reported": _("Reported a question in a listening session"),
     "forum.question_moderated": _("Moderated a question in a listening session"),
     "forum.closed": _("Closed a listening session"),
+    "forum.exported": _("Exported a listening session's questions"),
     "signature.added": _("Signed a memo"),
     "signature.withdrawn": _("Withdrew a signature"),
     "admin.added": _("Added an object in the admin site"),

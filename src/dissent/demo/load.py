@@ -10,6 +10,7 @@ from dissent.channel.models import ChannelSettings
 from dissent.demo.broadcasts import load_demo_broadcasts
 from dissent.demo.memos import load_demo_memos
 from dissent.demo.organisation import DEMO_DOMAIN, DEMO_PASSWORD, DEMO_TOTP_SECRET, people_csv, units_csv
+from dissent.demo.sessions import load_demo_sessions
 from dissent.people import services
 from dissent.people.mfa import MFA_ROLES
 from dissent.people.models import Unit, User
@@ -32,9 +33,10 @@ def load_demo_if_empty() -> str:
             TOTP.activate(person, DEMO_TOTP_SECRET)
         memos = load_demo_memos()
         load_demo_broadcasts(about=memos[0])
+        load_demo_sessions()
     count = User.objects.count()
     return (
         f"Loaded the fictional demo organisation: {count} people, {len(memos)} memos, "
-        "a message from leadership. "
+        "a message from leadership, a listening session. "
         f"Log in as drafter@{DEMO_DOMAIN} / {DEMO_PASSWORD}"
     )

@@ -110,11 +110,11 @@ class KeyKeeper(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
     daemon_threads = True
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, keys: MemoryKeys | None = None) -> None:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         path.parent.chmod(0o700)
         path.unlink(missing_ok=True)
-        self.keys = MemoryKeys()
+        self.keys = keys or MemoryKeys()
         old_umask = os.umask(0o177)
         try:
             super().__init__(str(path), KeeperRequest)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 
 from dissent.errors import NotFound
-from dissent.forums import policy
-from dissent.forums.models import ListeningSession, Question, QuestionState, Registration, SessionUnit
+from dissent.forums import keys, policy
+from dissent.forums.models import ListeningSession, Question, QuestionState, Registration, SessionUnit, Vote
 from dissent.people import selectors as people
 from dissent.people.models import User
 
@@ -84,6 +84,36 @@ def question_in(seat: Seat, question_id: str) -> Question:
     if question is None:
         raise NotFound()
     return question
+
+
+@dataclass(frozen=True)
+class Mine:
+    """What one person's page marks on the ranking: the questions they voted for and their own.
+
+    Read through the session's key, so only while the session is open; afterwards nothing ties
+    a vote or an anonymous question to anyone, and both sets are empty.
+    """
+
+    voted: frozenset[str]
+    own: frozenset[str]
+
+
+def mine(seat: Seat, actor: User) -> Mine:
+    if not seat.session.is_open:
+        return Mine(voted=frozenset(), own=frozenset())
+    tag = keys.pseudonym(seat.session.public_id, actor.pk)
+    voted = Vote.objects.filter(question__session=seat.session, voter=tag).values_list(
+        "question_id", flat=True
+    )
+    own = Question.objects.filter(Q(author=actor) | Q(asker=tag), session=seat.session)
+    return Mine(voted=frozenset(voted), own=frozenset(own.values_list("id", flat=True)))
+
+
+def withheld(seat: Seat, actor: User) -> QuerySet[Question]:
+    """The person's own attributed questions that staff do not see: awaiting approval or hidden,
+    so they learn the state and the moderators' reason."""
+    rows = Question.objects.filter(session=seat.session, author=actor)
+    return rows.exclude(state__in=(*SHOWN_TO_STAFF, QuestionState.MERGED)).order_by("-asked_at", "id")
 
 
 def chosen_units(session: ListeningSession) -> list[str]:

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -466,3 +466,13 @@ def forget(session_id: str) -> None:
             if not connection.in_atomic_block:  # a checkpoint cannot run inside a transaction
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     feed.changed(session_id)
+
+
+def export_questions(*, actor: User, session_id: str) -> QuerySet[Question]:
+    """Every question of the session for a moderator's export, newest first; the export is an
+    audit event, as it carries the names of those who asked by name."""
+    seat = moderator_seat(actor, session_id)
+    audit.record(
+        actor=actor, action="forum.exported", target=seat.session, details={"session": seat.session.public_id}
+    )
+    return selectors.questions(seat, order="new")

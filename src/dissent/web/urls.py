@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from dissent.web import audit, inbox, memos, messages, office, signers, signing
+from dissent.web import audit, inbox, memos, messages, office, session_moderation, sessions, signers, signing
 
 # The auditors' pages, included under /audit/ with the namespace "audit".
 audit_urlpatterns = [
@@ -39,4 +39,28 @@ urlpatterns = [
     path("messages/", messages.message_list, name="messages"),
     path("messages/staff/", messages.staff_messages, name="staff_messages"),
     path("messages/<slug:broadcast_id>/", messages.message_detail, name="message"),
+    path("sessions/", sessions.session_list, name="sessions"),
+    path("sessions/new/", sessions.new_session, name="session_new"),
+    path("sessions/<slug:session_id>/", sessions.session_detail, name="session"),
+    path("sessions/<slug:session_id>/register/", sessions.register, name="session_register"),
+    path("sessions/<slug:session_id>/ask/", sessions.ask, name="session_ask"),
+    path("sessions/<slug:session_id>/replies/", sessions.replies, name="session_replies"),
+    path("sessions/<slug:session_id>/statistics/", session_moderation.statistics, name="session_statistics"),
+    path("sessions/<slug:session_id>/export.csv", session_moderation.export_csv, name="session_export"),
+    path("sessions/<slug:session_id>/close/", session_moderation.close, name="session_close"),
+    *[
+        path(
+            f"sessions/<slug:session_id>/questions/<slug:question_id>/{name}/", view, name=f"question_{name}"
+        )
+        for name, view in (
+            ("vote", sessions.vote),
+            ("unvote", sessions.unvote),
+            ("report", sessions.report),
+            ("approve", session_moderation.approve),
+            ("hide", session_moderation.hide),
+            ("highlight", session_moderation.highlight),
+            ("answer", session_moderation.answer),
+            ("merge", session_moderation.merge),
+        )
+    ],
 ]

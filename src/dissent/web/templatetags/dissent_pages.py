@@ -26,6 +26,7 @@ SECTIONS = (
     ("/messages/staff/", "staff_messages"),
     ("/messages/", "messages"),
     ("/audit/", "audit"),
+    ("/sessions/", "sessions"),
 )
 
 
