@@ -27,6 +27,7 @@ BENCHMARKS = [
     "sign_http",
     "broadcast_send",
     "hidden_memo",
+    "sse_fanout",
     "themes",
 ]
 RESULTS = Path(__file__).parent / "results"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,16 @@ THREADS_PER_WORKER = 1
 # A stopping server gives each web worker this long to finish its requests, then kills it:
 # granian otherwise waits for a worker without limit, and a test once saw a stop hang.
 WORKER_STOP_SECONDS = 10
+# Page and API requests one worker accepts beside its open streams; they queue for its thread.
+PAGE_REQUESTS_QUEUED = 512
+
+
+def open_files_limit() -> int:
+    """Raise this process's limit on open files to the most allowed: every live stream is a
+    socket, and the web workers inherit the limit."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
 
 
 def keep_session_keys() -> None:
@@ -68,32 +79,38 @@ def keep_session_keys() -> None:
 
 
 def serve(*, host: str, port: int, workers: int) -> int:
-    """Serve WSGI with granian and run the Huey worker as a child in the same process group.
+    """Serve with granian and run the Huey worker as a child in the same process group.
 
-    WSGI, not ASGI: Django's ASGI handler runs each request's synchronous code in a fresh
-    thread, so every request opened a new database connection (and PostgreSQL connections
-    piled up); signing cost 7.0 ms of server CPU per request under ASGI and 2.9 ms under
-    WSGI with persistent connections (docs/benchmarks.md). Static files are collected into
-    the data dir and served by granian itself, so they never occupy a Django worker
-    (whitenoise covers other servers).
+    Granian runs ``dissent.live.main``: live-session streams in its event loop, every other
+    request in Django's WSGI application on one thread per worker (``dissent.live``). Not
+    Django's ASGI handler: it runs each request's synchronous code in a fresh thread, so
+    every request opened a new database connection (and PostgreSQL connections piled up);
+    signing cost 7.0 ms of server CPU per request under ASGI and 2.9 ms under WSGI with
+    persistent connections (docs/benchmarks.md), and it holds a thread and a connection for
+    the life of a stream. Static files are collected into the data dir and served by
+    granian itself, so they never occupy a Django worker (whitenoise covers other servers).
     """
     from django.conf import settings
-    from granian.constants import Interfaces
+    from granian.constants import Interfaces, Loops
     from granian.server import Server
 
     call_command("collectstatic", interactive=False, verbosity=0)
     seal_what_workers_left()
     connections.close_all()  # the workers open their own; none shares this process's socket
+    open_files_limit()
     keep_session_keys()
     worker = subprocess.Popen([sys.executable, "-m", "dissent.cli", "worker"], env=dict(os.environ))
     print(f"Dissent Channel on http://{host}:{port}/ (API docs: /api/v1/docs)", flush=True)
     try:
         Server(
-            "dissent.wsgi:application",
+            "dissent.live.main:application",
             address=host,
             port=port,
-            interface=Interfaces.WSGI,
-            blocking_threads=THREADS_PER_WORKER,
+            interface=Interfaces.RSGI,
+            loop=Loops.uvloop,  # its thread hand-offs cost a page 0.06 ms of CPU where asyncio's cost 0.11 ms
+            websockets=False,
+            # requests one worker takes at once: every open stream is one (granian's default, 512)
+            backpressure=settings.DISSENT_LIVE_MAX_STREAMS + PAGE_REQUESTS_QUEUED,
             static_path_route=[settings.STATIC_URL.rstrip("/")],
             static_path_mount=[settings.STATIC_ROOT],
             workers=max(1, workers),

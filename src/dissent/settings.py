@@ -238,7 +238,8 @@ else:
 # retried later (notify/delivery.py): a dead server must not hold a task worker for minutes.
 EMAIL_TIMEOUT = 10
 
-# Background tasks: Huey on SQLite in the data dir, or on Redis when REDIS_URL is set.
+# Background tasks: Huey on SQLite in the data dir, or on Redis when REDIS_URL is set; the
+# live pages' fan-out between processes uses it too (dissent/fanout.py).
 _redis_url = os.environ.get("REDIS_URL")
 REDIS_URL = _redis_url or ""
 HUEY = {
@@ -319,6 +320,15 @@ DISSENT_ATTACHMENT_TYPES = frozenset(
     ).split(",")
 )
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
+# Live listening sessions: the most Server-Sent Event streams one web worker process holds
+# open (dissent/live/); two workers by default, so 5,000 people with room for an uneven share.
+try:
+    DISSENT_LIVE_MAX_STREAMS = int(os.environ.get("DISSENT_LIVE_MAX_STREAMS", "4000"))
+except ValueError:
+    DISSENT_LIVE_MAX_STREAMS = 0
+if DISSENT_LIVE_MAX_STREAMS < 1:
+    raise ImproperlyConfigured("DISSENT_LIVE_MAX_STREAMS must be a whole number, at least 1.")
 
 LOG_LEVEL = os.environ.get("DISSENT_LOG_LEVEL", "WARNING")
 LOGGING = {

@@ -19,6 +19,10 @@ from dissent.errors import DomainError
 log = logging.getLogger(__name__)
 
 NOT_FOUND = {"detail": "Not found.", "code": "not_found"}
+NOT_AUTHENTICATED = {
+    "detail": "Authentication required: log in or send Authorization: Bearer <token>.",
+    "code": "not_authenticated",
+}
 STATUS_CODES = {
     400: "bad_request",
     401: "not_authenticated",
@@ -88,11 +92,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        body = error_body(
-            "Authentication required: log in or send Authorization: Bearer <token>.",
-            "not_authenticated",
-        )
-        return api.create_response(request, body, status=401)
+        return api.create_response(request, NOT_AUTHENTICATED, status=401)
 
     @api.exception_handler(AuthorizationError)
     def forbidden(request: HttpRequest, exc: AuthorizationError) -> HttpResponse:
