@@ -15,6 +15,7 @@ from dissent.errors import NotFound
 from dissent.forums import feed, selectors, services
 from dissent.forums.models import ListeningSession, Question
 from dissent.forums.selectors import Seat
+from dissent.live.stream import frame, retry_line
 from dissent.people.models import User
 
 router = Router(tags=["sessions"])
@@ -363,5 +364,5 @@ def events(request: HttpRequest, session_id: str) -> HttpResponse:
     who = feed.follower(actor(request), session_id)
     if who is None:
         raise NotFound()
-    body = feed.event_stream(session_id, who.view)
+    body = retry_line() + frame(feed.snapshot(session_id, who.view)).data
     return HttpResponse(body, content_type="text/event-stream", headers={"Cache-Control": "no-store"})

@@ -10,9 +10,7 @@ the database.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -94,21 +92,3 @@ def snapshot(session_id: str, view: str) -> list[tuple[str, str]]:
             "forums/_ranking.html", {"session": session, "questions": top, "moderator": seat.moderator}
         )
     return [("questions", json.dumps(data, separators=(",", ":"), ensure_ascii=False)), ("ranking", html)]
-
-
-def encode(events: list[tuple[str, str]]) -> bytes:
-    """Events in the text/event-stream form, each with ``id:``, a hash of the snapshot: the same
-    in every process, so a browser reconnecting anywhere can say what it last saw."""
-    version = hashlib.sha256("\n".join(data for _name, data in events).encode()).hexdigest()[:16]
-    out = []
-    for name, data in events:
-        lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-        out.append(f"id: {version}\nevent: {name}\n{lines}\n")
-    return "".join(out).encode()
-
-
-def event_stream(session_id: str, view: str) -> bytes:
-    """The whole answer of a server that does not keep streams open: a jittered ``retry:`` (so
-    a crowd's reconnects spread out) and the current snapshot."""
-    retry = 3000 + secrets.randbelow(2000)
-    return f"retry: {retry}\n\n".encode() + encode(snapshot(session_id, view))

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
 import re
 import sys
 from collections.abc import Callable
@@ -30,12 +29,10 @@ from granian.rsgi import HTTPProtocol, ProtocolClosed, ProtocolError, Scope
 from dissent.api.errors import NOT_AUTHENTICATED, NOT_FOUND
 from dissent.fanout import Fanout
 from dissent.live.auth import user_from_headers
-from dissent.live.stream import Feed, FollowerLike, Slot, Tickers
+from dissent.live.stream import RETRY_MS, Feed, FollowerLike, Slot, Tickers, retry_line
 from dissent.people.models import User
 
 EVENTS_PATH = re.compile(r"/api/v1/sessions/([^/]+)/events")
-RETRY_MS = 3000  # how long a browser waits before reconnecting, give or take the jitter,
-RETRY_JITTER_MS = 1000  # which spreads the reconnections after a restart
 STREAM_HEADERS = [
     ("content-type", "text/event-stream"),
     ("cache-control", "no-store"),
@@ -145,8 +142,7 @@ class LiveApplication:
         disconnected = asyncio.ensure_future(protocol.client_disconnect())
         disconnected.add_done_callback(lambda _: slot.close())
         try:
-            retry = RETRY_MS + random.randint(-RETRY_JITTER_MS, RETRY_JITTER_MS)
-            await transport.send_bytes(f"retry: {retry}\n\n".encode())
+            await transport.send_bytes(retry_line())
             while (data := await slot.next()) is not None:
                 await transport.send_bytes(data)
         except (ProtocolClosed, ProtocolError, OSError):

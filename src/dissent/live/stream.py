@@ -36,6 +36,8 @@ PING_SECONDS = 15.0  # a comment after this long without a send keeps proxies fr
 PING_CHECK_SECONDS = 1.0
 STREAM_SECONDS = 600.0  # authorisation is checked at connect only, so no stream lasts longer
 PING = b": ping\n\n"
+RETRY_MS = 3000  # how long a browser waits before reconnecting, give or take the jitter,
+RETRY_JITTER_MS = 1000  # which spreads the reconnections after a restart
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Server-Sent Events treat as the end of a line
 
 
@@ -59,6 +61,12 @@ class Feed(Protocol):
 class Snapshot:
     version: str
     data: bytes  # framed events, the last one carrying ``id: version``
+
+
+def retry_line() -> bytes:
+    """A stream's first bytes: how long the browser waits before reconnecting, jittered so that
+    the reconnections after a restart spread out."""
+    return f"retry: {RETRY_MS + random.randint(-RETRY_JITTER_MS, RETRY_JITTER_MS)}\n\n".encode()
 
 
 def frame(events: list[tuple[str, str]]) -> Snapshot:
