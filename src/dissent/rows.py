@@ -9,6 +9,7 @@ here are exactly what the ORM would read and write.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -93,8 +94,11 @@ def fetch_one(model: type[M], sql: str, params: list[Any], alias: str) -> M | No
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return None if row is None else from_row(model, row, alias)
+
+
+def from_row(model: type[M], row: Sequence[Any], alias: str) -> M:
+    """A ``model`` instance from the values of ``select_list(model, alias)``, converted as the ORM would."""
     values = list(row)
     for i, column, converters in converters_of(model):
         for converter in converters:

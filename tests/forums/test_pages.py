@@ -12,6 +12,7 @@ import pytest
 from dissent.audit.models import AuditEvent
 from dissent.forums import feed, services
 from dissent.forums.models import ListeningSession, Question, QuestionState, Registration, Report, Vote
+from dissent.live.stream import frame
 from dissent.people.models import User
 from tests.conftest import Personas, logged_in
 from tests.web.helpers import sees
@@ -226,7 +227,7 @@ def test_statistics_count_voters_at_close_after_the_confirmation_page(org: Perso
 def fragment(person: User, session: ListeningSession) -> bytes:
     who = feed.follower(person, session.public_id)
     assert who is not None
-    return feed.encode(feed.snapshot(session.public_id, who.view))
+    return frame(feed.snapshot(session.public_id, who.view)).data
 
 
 @pytest.mark.django_db
