@@ -353,3 +353,7 @@ except ValueError:
     DISSENT_QUESTIONS_PER_HOUR = 0
 if not 1 <= DISSENT_QUESTIONS_PER_HOUR <= 1000:
     raise ImproperlyConfigured("DISSENT_QUESTIONS_PER_HOUR must be a whole number from 1 to 1000.")
+
+# Flash messages ride in a signed cookie, never in the session table: "your anonymous question
+# is posted" must not be stored server-side beside the person's session (docs/security.md).
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"

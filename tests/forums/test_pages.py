@@ -8,6 +8,7 @@ import io
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.sessions.models import Session
 
 from dissent.audit.models import AuditEvent
 from dissent.forums import feed, services
@@ -288,3 +289,17 @@ def test_a_moderator_merges_a_duplicate_by_the_number_the_page_shows(org: Person
     merged = Question.objects.get(pk=duplicate.pk)
     assert (merged.state, merged.merged_into_id) == (QuestionState.MERGED, first.pk)
     assert f"Merged into #{first.pk[:6]}" in client.get(url(session)).content.decode()
+
+
+@pytest.mark.django_db
+def test_asking_anonymously_by_form_leaves_nothing_about_it_in_the_session_table(org: Personas) -> None:
+    session = scheduled(org)
+    client = logged_in(org.drafter)
+    before = {s.session_key: s.session_data for s in Session.objects.all()}
+    response = client.post(url(session, "ask/"), {"body": "Who decided?", "anonymous": "on"})
+    assert response.status_code == 302
+    question = Question.objects.get(body="Who decided?")
+    after = {s.session_key: s.get_decoded() for s in Session.objects.all()}
+    assert set(after) == set(before)
+    assert question.pk not in str(after)
+    assert "replies" not in str(after)
