@@ -29,3 +29,4 @@ def test_the_demo_has_a_message_to_all_staff_linking_a_memo_for_those_who_may_se
     assert "Town hall: the move to the new building" in page
     assert "新大楼是否有足够的自行车停放位置和淋浴间" in page
     assert "The floor plans go on the intranet next week." in page
+    assert "Answering now" in page

@@ -65,12 +65,12 @@ def load_demo_sessions() -> ListeningSession:
         allow_anonymous=True,
     )
     sid = session.public_id
-    first = None
+    asked = []
     for asker, body, anonymous, voters in QUESTIONS:
         question = services.ask(actor=person(asker), session_id=sid, body=body, anonymous=anonymous).question
-        first = first or question
+        asked.append(question)
         for voter in voters:
             services.vote(actor=person(voter), session_id=sid, question_id=question.pk)
-    assert first is not None
-    services.answer(actor=office, session_id=sid, question_id=first.pk, text=ANSWER)
+    services.answer(actor=office, session_id=sid, question_id=asked[0].pk, text=ANSWER)
+    services.highlight(actor=office, session_id=sid, question_id=asked[2].pk)
     return session
