@@ -6,3 +6,10 @@ class ForumsConfig(AppConfig):
     name = "dissent.forums"
     label = "forums"
     verbose_name = _("Listening sessions")
+
+    def ready(self) -> None:
+        from django.core.checks import Tags, register
+
+        from dissent.forums.checks import redis_keeps_no_copies
+
+        register(redis_keeps_no_copies, Tags.security, deploy=True)

@@ -9,7 +9,8 @@ person, by anyone, the operator included.
 Where the key lives:
 
 - Redis, when ``REDIS_URL`` is set: shared by every app server. Run that Redis without
-  persistence (no RDB snapshots, no AOF): ``readiness`` reports one that persists.
+  persistence (no RDB snapshots, no AOF): ``dissent check --deploy`` warns of one that
+  persists (``checks.py``).
 - Otherwise the ``dissent serve`` process keeps the keys and its web workers and task
   worker ask it over a Unix socket in a private directory (``KeyKeeper``): they are separate
   processes, and each holding its own key would let a person vote once per worker.
