@@ -230,6 +230,15 @@ def codes_in(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", text) if part]
 
 
+def audience_field() -> forms.CharField:
+    """The units a message or a session is for, typed as codes; none means all staff."""
+    return forms.CharField(
+        label=_("Units"),
+        required=False,
+        help_text=_("Unit codes, separated by commas; each includes the units below it. Empty: all staff."),
+    )
+
+
 class BroadcastForm(PageForm):
     """A message to staff: the service judges the units and memos and names what it refuses."""
 
@@ -242,11 +251,7 @@ class BroadcastForm(PageForm):
         widget=text_area(10),
         help_text=_("Markdown: ## starts a heading, **bold**, *italic*, - starts a list item."),
     )
-    units = forms.CharField(
-        label=_("Units"),
-        required=False,
-        help_text=_("Unit codes, separated by commas; each includes the units below it. Empty: all staff."),
-    )
+    units = audience_field()
     memos = forms.CharField(
         label=_("Linked memos"),
         required=False,

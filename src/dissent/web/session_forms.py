@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dissent.channel.content import MAX_MESSAGE, MAX_TITLE
 from dissent.forums.services import MAX_LOCATION, MAX_QUESTION, MAX_REASON
 from dissent.web.errors import PageForm
-from dissent.web.forms import text_area
+from dissent.web.forms import audience_field, text_area
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -35,11 +35,7 @@ class SessionForm(PageForm):
         max_length=MAX_LOCATION,
         help_text=_("A room, or a link to join online, or both."),
     )
-    units = forms.CharField(
-        label=_("Units"),
-        required=False,
-        help_text=_("Unit codes, separated by commas; each includes the units below it. Empty: all staff."),
-    )
+    units = audience_field()
     allow_anonymous = forms.BooleanField(label=_("Allow anonymous questions"), required=False, initial=True)
     premoderate = forms.BooleanField(
         label=_("Questions need approval first"),
