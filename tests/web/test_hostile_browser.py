@@ -31,6 +31,12 @@ from tests.web.hostile import MARKUP
 
 CHROMIUM = Path("/usr/bin/chromium")
 JOINED = "\n\n".join(MARKUP)
+# The elements that reach past the window's right edge, for the message when a page is too wide.
+WIDEST = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .slice(0, 4)
+  .map(e => [e, e.parentElement].map(x => x.tagName + '.' + x.className).join(' in ')
+    + ': ' + e.parentElement.textContent.slice(0, 60))"""
 
 pytestmark = [
     pytest.mark.skipif(
@@ -76,8 +82,11 @@ class Server:
         return [line.split()[1] for line in made.stdout.splitlines()]
 
     def call(self, token: str, method: str, path: str, data: Any = None, ok: bool = True) -> Any:
+        body: bytes | None
         if isinstance(data, tuple):  # a multipart upload
             body, content_type = data
+        elif data is None:
+            body, content_type = None, "application/json"
         else:
             body, content_type = json.dumps(data).encode(), "application/json"
         request = urllib.request.Request(  # noqa: S310 - the test's own http URL
@@ -148,7 +157,23 @@ def fill(server: Server) -> dict[str, str]:
     outcomes = [{"number": n, "outcome": "declined", "text": t} for n, t in enumerate(MARKUP, start=1)]
     server.call(office, "post", f"/memos/{main}/response", {"body": JOINED, "recommendations": outcomes})
     draft = next(d["id"] for d in drafts if d)
-    return {"main": main, "draft": draft}
+    town_hall = server.call(drafter, "get", "/sessions")["items"][0]["id"]
+    for n, text in enumerate(MARKUP):
+        asked = server.call(
+            drafter if n % 2 else office,
+            "post",
+            f"/sessions/{town_hall}/questions",
+            {"body": text, "anonymous": bool(n % 3)},
+            ok=False,
+        )
+        if asked and n % 5 == 0:  # each asker's first ten get in; the hourly limit refuses the rest
+            server.call(
+                office,
+                "post",
+                f"/sessions/{town_hall}/questions/{asked['id']}/moderate",
+                {"action": "answered", "answer": text},
+            )
+    return {"main": main, "draft": draft, "session": f"/sessions/{town_hall}/"}
 
 
 def test_no_payload_runs_in_a_browser(server: Server) -> None:
@@ -163,6 +188,8 @@ def test_no_payload_runs_in_a_browser(server: Server) -> None:
         page.wait_for_timeout(150)  # an onfocus, ontoggle or onload runs by then
         assert page.evaluate("typeof window.__pwned") == "undefined", path
         assert "Not found" not in page.title(), path
+        width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert width <= 0, f"{path} is {width} px wider than the window: {page.evaluate(WIDEST)}"
         if path == main:
             assert "window.__pwned=1" in page.inner_text("body"), "the corpus shows, as text"
 
@@ -188,14 +215,27 @@ def test_no_payload_runs_in_a_browser(server: Server) -> None:
             drafter = browser.new_page()
             watch(drafter)
             log_in(drafter, server.url, "drafter@demo.example")
-            for path in ["/memos/", main, main + "versions/", main + "signers/", "/inbox/"]:
+            for path in ["/memos/", main, main + "versions/", main + "signers/", "/inbox/", memos["session"]]:
                 visit(drafter, path)
             visit(drafter, f"/memos/{memos['draft']}/edit/")
             office = browser.new_page()
             watch(office)
             log_in(office, server.url, "office@demo.example", second_factor=True)
-            for path in ["/office/", main, "/inbox/"]:
+            for path in ["/office/", main, "/inbox/", memos["session"]]:
                 visit(office, path)
+            # A question asked now reaches both open pages through the live stream, as text.
+            for page in (drafter, office):
+                visit(page, memos["session"])
+            token = server.tokens("cosigner@demo.example")[0]
+            marker = f"live-{uuid.uuid4().hex}"
+            server.call(token, "post", memos["session"] + "questions", {"body": f"{MARKUP[2]} {marker}"})
+            for page in (drafter, office):
+                for _ in range(50):  # polled from here: the page's CSP refuses wait_for_function's eval
+                    if marker in page.inner_text("#ranking"):
+                        break
+                    page.wait_for_timeout(200)
+                assert marker in page.inner_text("#ranking"), "the live stream did not bring the question"
+                assert page.evaluate("typeof window.__pwned") == "undefined"
         finally:
             browser.close()
     assert fired == []
