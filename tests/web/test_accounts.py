@@ -122,3 +122,15 @@ def test_the_navigation_offers_each_role_its_pages(org: Personas) -> None:
     office_page = logged_in(org.office).get("/inbox/").content.decode()
     assert 'href="/office/"' in office_page
     assert 'href="/audit/"' not in office_page
+
+
+def test_the_log_in_page_offers_no_sign_up_and_leads_to_choosing_a_password(client: Client) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert "/accounts/signup/" not in page
+    assert "sign up" not in page.lower()
+    assert 'href="/accounts/password/reset/"' in page
+    assert 'name="login"' in page
+    assert 'name="password"' in page
+    chinese = client.get("/accounts/login/", headers={"accept-language": "zh-hans"}).content.decode()
+    assert "登录" in chinese
+    assert "/accounts/signup/" not in chinese
