@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from dissent.audit import services as audit
 from dissent.broadcasts import policy, selectors
 from dissent.broadcasts.models import Audience, Broadcast, MemoLink, Read
-from dissent.channel.content import MAX_MESSAGE, MAX_TITLE, clean_codes, clean_text
+from dissent.channel.content import MAX_MESSAGE, clean_codes, clean_text, one_line_title
 from dissent.channel.models import Memo
 from dissent.errors import InvalidInput, PermissionDenied
 from dissent.people import selectors as people
@@ -52,8 +52,7 @@ def send_broadcast(
     """
     if not policy.can_send(people.roles_of(actor)):
         raise LeadershipOnly()
-    # One line: the title is also the e-mail's subject, where a line break has no place.
-    clean_title = " ".join(clean_text(title, field="title", limit=MAX_TITLE, required=True).split())
+    clean_title = one_line_title(title)
     clean_body = clean_text(body, field="body", limit=MAX_BODY, required=True)
     codes = clean_codes(unit_codes, limit=MAX_UNITS, too_many=_("Name at most %(n)d units."))
     chosen, addressed = people.resolve_units(codes) if codes else (set(), set())

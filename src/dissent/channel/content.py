@@ -65,6 +65,11 @@ def clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
     return text
 
 
+def one_line_title(value: str) -> str:
+    """A checked title on one line, spaces collapsed: it is also an e-mail subject or a heading."""
+    return " ".join(clean_text(value, field="title", limit=MAX_TITLE, required=True).split())
+
+
 def make_content(
     *, title: str, summary: str, body: str, recommendations: list[str], policy_area: str = ""
 ) -> MemoContent:

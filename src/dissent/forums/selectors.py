@@ -58,10 +58,9 @@ def seat_of(actor: User, public_id: str) -> Seat:
     if found is None:
         raise NotFound()
     session, invited, registered = found
-    organiser = policy.can_schedule(roles)
-    if not (invited or organiser):
+    moderator = policy.can_moderate(roles, is_creator=session.creator_id == actor.pk)
+    if not (invited or moderator):  # the creator is invited by the statement itself
         raise NotFound()
-    moderator = organiser or session.creator_id == actor.pk
     return Seat(session=session, moderator=moderator, registered=registered, person=actor.pk)
 
 

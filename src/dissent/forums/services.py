@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dissent.audit import services as audit
-from dissent.channel.content import MAX_MESSAGE, MAX_TITLE, clean_codes, clean_text
+from dissent.channel.content import MAX_MESSAGE, clean_codes, clean_text, one_line_title
 from dissent.errors import Conflict, DomainError, InvalidInput, PermissionDenied
 from dissent.forums import feed, keys, policy, selectors
 from dissent.forums.models import (
@@ -131,7 +131,7 @@ def schedule_session(
     """A session for all staff (no units named) or for the units named and every unit below."""
     if not policy.can_schedule(people.roles_of(actor)):
         raise OrganisersOnly()
-    clean_title = " ".join(clean_text(title, field="title", limit=MAX_TITLE, required=True).split())
+    clean_title = one_line_title(title)
     place = clean_text(location, field="location", limit=MAX_LOCATION, required=False)
     if timezone.is_naive(starts_at) or timezone.is_naive(ends_at):
         raise InvalidInput(_("Give the start and end with a time zone offset."))
