@@ -231,3 +231,17 @@ def logged_in(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def pytest_report_header() -> str:
+    """Say at the top of every run whether the browser tests (tests/browser/) run, and why not."""
+    if not Path("/usr/bin/chromium").exists():
+        return (
+            "browser tests: SKIPPED, Debian's chromium is not at /usr/bin/chromium "
+            "(apt-get install -y chromium fonts-noto-cjk; .ci/run does this)"
+        )
+    if os.environ.get("DATABASE_URL"):
+        return (
+            "browser tests: not in this run (they serve their own SQLite data dir; the SQLite run has them)"
+        )
+    return "browser tests: run in Debian's /usr/bin/chromium"
